@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: MIT
+package io.github.harmonij.cli;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.scijava.Context;
+import org.scijava.app.event.StatusEvent;
+import org.scijava.command.CommandInfo;
+import org.scijava.command.CommandModule;
+import org.scijava.event.EventHandler;
+import org.scijava.event.EventService;
+import org.scijava.module.ModuleItem;
+
+import io.github.harmonij.command.Commands;
+import io.github.harmonij.command.MacroOptions;
+import io.github.harmonij.core.InputException;
+
+/**
+ * The {@code harmonij} command line. Each subcommand runs one SciJava command headless, with
+ * {@code --flag value} options whose names are the command's parameter names ({@code _} written
+ * {@code -}); {@code harmonij run "<label>" "<macro options>"} runs any command with the option
+ * string an ImageJ macro uses. Exit status 0 on success, 2 on bad input (message on stderr), 1 on
+ * an internal error. Progress goes to stderr.
+ */
+public final class Harmonij {
+
+	/** Exit status for bad input. */
+	public static final int BAD_INPUT = 2;
+
+	private final PrintStream out;
+
+	private final PrintStream err;
+
+	public Harmonij(final PrintStream out, final PrintStream err) {
+		this.out = out;
+		this.err = err;
+	}
+
+	public static void main(final String[] args) {
+		if (System.getProperty("java.awt.headless") == null &&
+			(System.getenv("DISPLAY") == null || System.getenv("DISPLAY").isEmpty()))
+			System.setProperty("java.awt.headless", "true");
+		final int status = new Harmonij(System.out, System.err).execute(args);
+		System.exit(status);
+	}
+
+	/** Runs one command line; returns the exit status. Never calls System.exit. */
+	public int execute(final String... args) {
+		if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") ||
+			args[0].equals("help"))
+		{
+			try (Context context = new Context()) {
+				usage(context);
+			}
+			return args.length == 0 ? BAD_INPUT : 0;
+		}
+		final String sub = args[0];
+		final String[] rest = Arrays.copyOfRange(args, 1, args.length);
+		try (Context context = new Context()) {
+			final ProgressPrinter progress = new ProgressPrinter(err);
+			context.service(EventService.class).subscribe(progress);
+			try {
+				switch (sub) {
+					case "run":
+						return runLabel(context, rest);
+					case "demo":
+						return new Demo(context, out, err).run(rest);
+					default:
+						return runSubcommand(context, sub, rest);
+				}
+			}
+			catch (final InputException e) {
+				progress.finish();
+				err.println(e.getMessage());
+				return BAD_INPUT;
+			}
+		}
+		catch (final RuntimeException e) {
+			err.println("harmonij: internal error (please report it): " + e);
+			e.printStackTrace(err);
+			return 1;
+		}
+	}
+
+	// -- Helper methods --
+
+	private int runLabel(final Context context, final String[] args) {
+		if (args.length == 0 || args[0].equals("--help")) {
+			out.println("Usage: harmonij run \"<command label>\" \"<macro options>\"");
+			out.println("Runs a HarmonIJ command headless with the option string an ImageJ macro " +
+				"uses, e.g.");
+			out.println("  harmonij run \"Harmonise Cohort (ComBat)\" \"manifest=[/d/cohort.csv] " +
+				"batch=site out=[/d/out]\"");
+			out.println("Commands:");
+			for (final CommandInfo info : Commands.all(context))
+				out.println("  " + info.get(Commands.LABEL));
+			return args.length == 0 ? BAD_INPUT : 0;
+		}
+		if (args.length > 2) throw new InputException("harmonij run takes two arguments, the " +
+			"label and the options in one quoted string; got " + args.length + ".");
+		final CommandInfo info = Commands.byLabel(context, args[0]);
+		final Map<String, String> options = MacroOptions.parse(args.length > 1 ? args[1] : "");
+		return runCommand(context, info, options);
+	}
+
+	private int runSubcommand(final Context context, final String sub, final String[] args) {
+		final CommandInfo info = Commands.byCli(context, sub);
+		if (info == null) {
+			err.println("harmonij: unknown subcommand \"" + sub + "\".");
+			usage(context);
+			return BAD_INPUT;
+		}
+		if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
+			help(info);
+			return 0;
+		}
+		return runCommand(context, info, flags(info, args));
+	}
+
+	int runCommand(final Context context, final CommandInfo info,
+		final Map<String, String> options)
+	{
+		final CommandModule module = Commands.run(context, info, Commands.inputs(info, options));
+		for (final ModuleItem<?> item : info.outputs()) {
+			final Object value = item.getValue(module);
+			if (value instanceof String) out.println(value);
+		}
+		return 0;
+	}
+
+	/** {@code --mean-only --eb none --out=x} to {mean_only=true, eb=none, out=x}. */
+	static Map<String, String> flags(final CommandInfo info, final String[] args) {
+		final Map<String, Class<?>> types = new LinkedHashMap<>();
+		for (final ModuleItem<?> item : Commands.userInputs(info))
+			types.put(item.getName(), item.getType());
+		final Map<String, String> map = new LinkedHashMap<>();
+		for (int i = 0; i < args.length; i++) {
+			final String a = args[i];
+			if (!a.startsWith("--")) throw new InputException("Unexpected argument \"" + a +
+				"\": options are written --name value. See harmonij " + info.get(Commands.CLI) +
+				" --help.");
+			String name = a.substring(2);
+			String value = null;
+			final int eq = name.indexOf('=');
+			if (eq >= 0) {
+				value = name.substring(eq + 1);
+				name = name.substring(0, eq);
+			}
+			name = name.replace('-', '_');
+			final Class<?> t = types.get(name);
+			final boolean bool = t == boolean.class || t == Boolean.class;
+			if (value == null) {
+				if (bool && (i + 1 >= args.length || args[i + 1].startsWith("--") ||
+					!isBooleanWord(args[i + 1]))) value = "true";
+				else if (i + 1 < args.length) value = args[++i];
+				else throw new InputException("--" + name.replace('_', '-') + " needs a value.");
+			}
+			map.put(name, value);
+		}
+		return map;
+	}
+
+	private static boolean isBooleanWord(final String s) {
+		return Arrays.asList("true", "false", "yes", "no").contains(s.toLowerCase());
+	}
+
+	private void usage(final Context context) {
+		out.println("Usage: harmonij <subcommand> [options]   (harmonij <subcommand> --help)");
+		out.println();
+		for (final CommandInfo info : Commands.all(context))
+			if (info.get(Commands.CLI) != null) out.println(String.format("  %-15s %s", info.get(
+				Commands.CLI), info.getDescription() != null ? info.getDescription() : info.get(
+					Commands.LABEL)));
+		out.println(String.format("  %-15s %s", "demo",
+			"simulate a small cohort, harmonise it, and show the results"));
+		out.println(String.format("  %-15s %s", "run",
+			"run any command by menu label with macro options: run \"<label>\" \"<options>\""));
+		out.println(String.format("  %-15s %s", "gui", "start ImageJ with HarmonIJ's menus"));
+		out.println(String.format("  %-15s %s", "macro",
+			"run an ImageJ macro file with HarmonIJ installed (needs a display)"));
+	}
+
+	private void help(final CommandInfo info) {
+		out.println("Usage: harmonij " + info.get(Commands.CLI) + " [options]");
+		if (info.getDescription() != null) out.println(info.getDescription());
+		out.println("Same command as the menu item Plugins > HarmonIJ > " + info.get(Commands.LABEL) +
+			"; macro keys are the option names with _ for -.");
+		out.println();
+		final Map<String, Object> defaults = Commands.defaults(info);
+		for (final ModuleItem<?> item : Commands.userInputs(info)) {
+			final Class<?> t = item.getType();
+			final boolean bool = t == boolean.class || t == Boolean.class;
+			final StringBuilder sb = new StringBuilder();
+			sb.append(String.format("  --%-16s", item.getName().replace('_', '-') + (bool ? "" :
+				" " + valueName(t))));
+			sb.append(' ').append(item.getLabel());
+			if (item.getDescription() != null && !item.getDescription().isEmpty()) sb.append(". ")
+				.append(item.getDescription());
+			if (item.getChoices() != null && !item.getChoices().isEmpty()) sb.append(" One of: ")
+				.append(String.join(", ", strings(item.getChoices()))).append('.');
+			final Object def = defaults.get(item.getName());
+			if (def != null && !bool && !def.toString().isEmpty()) sb.append(" [default: ").append(
+				def).append(']');
+			out.println(sb);
+		}
+	}
+
+	private static String valueName(final Class<?> t) {
+		if (t == java.io.File.class) return "PATH";
+		if (t == int.class || t == long.class || t == Integer.class) return "N";
+		if (t == double.class || t == float.class || t == Double.class) return "X";
+		return "TEXT";
+	}
+
+	private static List<String> strings(final List<?> list) {
+		final List<String> s = new ArrayList<>();
+		for (final Object o : list)
+			s.add(String.valueOf(o));
+		return s;
+	}
+
+	/** Prints progress from the StatusService to stderr, every 10 %. */
+	public static final class ProgressPrinter {
+
+		private final PrintStream err;
+
+		private int lastDecile = -1;
+
+		private String lastMessage;
+
+		ProgressPrinter(final PrintStream err) {
+			this.err = err;
+		}
+
+		@EventHandler
+		public synchronized void onEvent(final StatusEvent e) {
+			final String msg = e.getStatusMessage();
+			if (msg != null && !msg.isEmpty() && !msg.equals(lastMessage)) {
+				err.println(msg);
+				lastMessage = msg;
+				lastDecile = -1;
+			}
+			final int max = e.getProgressMaximum();
+			if (max > 0) {
+				final int decile = (int) (10L * e.getProgressValue() / max);
+				if (decile > lastDecile) {
+					lastDecile = decile;
+					err.println("  " + 10 * decile + " %");
+				}
+			}
+		}
+
+		synchronized void finish() {
+			lastDecile = -1;
+		}
+	}
+}

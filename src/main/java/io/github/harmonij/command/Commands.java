@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: MIT
+package io.github.harmonij.command;
+
+import java.io.File;
+import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
+
+import org.scijava.Cancelable;
+import org.scijava.Context;
+import org.scijava.InstantiableException;
+import org.scijava.command.Command;
+import org.scijava.command.CommandInfo;
+import org.scijava.command.CommandModule;
+import org.scijava.command.CommandService;
+import org.scijava.module.ModuleItem;
+import org.scijava.module.ModuleService;
+import org.scijava.service.SciJavaService;
+
+import io.github.harmonij.core.InputException;
+
+/**
+ * Finds HarmonIJ's commands and runs them from option strings. Every user action is one SciJava
+ * command; menus (through the ImageJ 1.x shim), macros, {@code harmonij run}, the command line and
+ * scripts all come here, so they share one vocabulary: the {@code @Parameter} names.
+ * <p>
+ * A command takes part when its {@code @Plugin} has the attributes {@code label} (the menu label,
+ * e.g. "Harmonise Cohort (ComBat)...") and, optionally, {@code cli} (the {@code harmonij}
+ * subcommand, e.g. "combat").
+ */
+public final class Commands {
+
+	/** Attribute with the menu label that {@code harmonij run} and the ImageJ 1.x shim use. */
+	public static final String LABEL = "label";
+
+	/** Attribute with the name of the {@code harmonij} subcommand. */
+	public static final String CLI = "cli";
+
+	private Commands() {}
+
+	/** @return every HarmonIJ command known to the context, in menu-label order */
+	public static List<CommandInfo> all(final Context context) {
+		final List<CommandInfo> list = new ArrayList<>();
+		for (final CommandInfo info : context.service(CommandService.class).getCommands())
+			if (info.getClassName().startsWith("io.github.harmonij.") && info.get(LABEL) != null)
+				list.add(info);
+		list.sort((a, b) -> a.get(LABEL).compareTo(b.get(LABEL)));
+		return list;
+	}
+
+	/**
+	 * Finds a command by menu label; "..." at the end and letter case do not matter.
+	 *
+	 * @throws InputException listing the labels when none matches
+	 */
+	public static CommandInfo byLabel(final Context context, final String label) {
+		final String want = normalise(label);
+		final List<String> labels = new ArrayList<>();
+		for (final CommandInfo info : all(context)) {
+			if (normalise(info.get(LABEL)).equals(want)) return info;
+			labels.add(info.get(LABEL));
+		}
+		throw new InputException("There is no HarmonIJ command \"" + label + "\". Commands: " +
+			String.join("; ", labels));
+	}
+
+	/** @return the command with subcommand name {@code name}, or null */
+	public static CommandInfo byCli(final Context context, final String name) {
+		for (final CommandInfo info : all(context))
+			if (name.equals(info.get(CLI))) return info;
+		return null;
+	}
+
+	/** @return the command implemented by {@code c} */
+	public static CommandInfo byClass(final Context context,
+		final Class<? extends Command> c)
+	{
+		return context.service(CommandService.class).getCommand(c);
+	}
+
+	/** @return the user-facing inputs of a command (services and other framework items left out) */
+	public static List<ModuleItem<?>> userInputs(final CommandInfo info) {
+		final List<ModuleItem<?>> items = new ArrayList<>();
+		for (final ModuleItem<?> item : info.inputs()) {
+			final Class<?> t = item.getType();
+			if (SciJavaService.class.isAssignableFrom(t) ||
+				org.scijava.service.Service.class.isAssignableFrom(t) || Context.class.isAssignableFrom(t))
+				continue;
+			items.add(item);
+		}
+		return items;
+	}
+
+	/**
+	 * Converts text options (from a macro string or command-line flags) to typed inputs, and
+	 * checks them: unknown keys, numbers, booleans, choices and required values.
+	 *
+	 * @throws InputException listing every problem, with the allowed keys
+	 */
+	public static Map<String, Object> inputs(final CommandInfo info,
+		final Map<String, String> options)
+	{
+		final Map<String, Object> inputs = new LinkedHashMap<>();
+		final List<String> problems = new ArrayList<>();
+		final List<ModuleItem<?>> items = userInputs(info);
+		final List<String> keys = new ArrayList<>();
+		for (final ModuleItem<?> item : items)
+			keys.add(item.getName());
+		for (final String key : options.keySet())
+			if (!keys.contains(key)) problems.add("\"" + key + "\" is not an option of " +
+				info.get(LABEL) + "; its options are: " + String.join(", ", keys) + ".");
+		for (final ModuleItem<?> item : items) {
+			final String key = item.getName();
+			final String text = options.get(key);
+			final Class<?> t = item.getType();
+			if (text == null) {
+				// A checkbox left out of a macro string is off; other values keep the command's
+				// default, and each command checks its own required values.
+				if (t == boolean.class || t == Boolean.class) inputs.put(key, false);
+				continue;
+			}
+			try {
+				inputs.put(key, convert(text, t));
+			}
+			catch (final NumberFormatException e) {
+				problems.add(key + "=" + text + " is not a number.");
+				continue;
+			}
+			final List<?> choices = item.getChoices();
+			if (choices != null && !choices.isEmpty() && !choices.contains(inputs.get(key)))
+				problems.add(key + "=" + text + " is not one of: " + choices + ".");
+		}
+		InputException.throwIfAny("The options have " + problems.size() + " problems:", problems);
+		return inputs;
+	}
+
+	/**
+	 * Runs a command and waits for it. Inputs are not persisted (a later run never inherits an old
+	 * value) and no pre/post-processing UI is involved.
+	 *
+	 * @throws InputException with the command's cancel reason if it canceled
+	 */
+	public static CommandModule run(final Context context, final CommandInfo info,
+		final Map<String, Object> inputs)
+	{
+		return run(context, info, inputs, module -> {});
+	}
+
+	/**
+	 * As {@link #run(Context, CommandInfo, Map)}, telling {@code started} the module before it runs
+	 * (the ImageJ 1.x bridge uses it to cancel the run when Esc is pressed).
+	 */
+	public static CommandModule run(final Context context, final CommandInfo info,
+		final Map<String, Object> inputs, final Consumer<CommandModule> started)
+	{
+		final ModuleService modules = context.service(ModuleService.class);
+		final CommandModule module = (CommandModule) modules.createModule(info);
+		started.accept(module);
+		try {
+			modules.run(module, false, inputs).get();
+		}
+		catch (final InterruptedException e) {
+			Thread.currentThread().interrupt();
+			throw new InputException("Interrupted; nothing was written.");
+		}
+		catch (final ExecutionException e) {
+			final Throwable cause = e.getCause();
+			if (cause instanceof InputException) throw (InputException) cause;
+			if (cause instanceof RuntimeException) throw (RuntimeException) cause;
+			throw new IllegalStateException(cause);
+		}
+		if (module.isCanceled()) {
+			final String reason = module.getCancelReason();
+			throw new InputException(reason == null ? "Canceled." : reason);
+		}
+		return module;
+	}
+
+	/** Asks a running module to stop; its command leaves no partial outputs. */
+	public static void cancel(final CommandModule module, final String reason) {
+		final Object command = module.getDelegateObject();
+		if (command instanceof Cancelable) ((Cancelable) command).cancel(reason);
+	}
+
+	/**
+	 * @return each user input's default: the initial value of the command's field (what the
+	 *         dialog shows and what a left-out option keeps)
+	 */
+	public static Map<String, Object> defaults(final CommandInfo info) {
+		final Map<String, Object> map = new LinkedHashMap<>();
+		final Object command;
+		try {
+			command = info.createInstance();
+		}
+		catch (final InstantiableException e) {
+			return map;
+		}
+		for (final ModuleItem<?> item : userInputs(info))
+			for (Class<?> c = command.getClass(); c != null; c = c.getSuperclass()) {
+				try {
+					final Field f = c.getDeclaredField(item.getName());
+					f.setAccessible(true);
+					map.put(item.getName(), f.get(command));
+					break;
+				}
+				catch (final NoSuchFieldException e) {
+					// declared in a superclass
+				}
+				catch (final IllegalAccessException e) {
+					break;
+				}
+			}
+		return map;
+	}
+
+	// -- Helper methods --
+
+	private static Object convert(final String text, final Class<?> t) {
+		if (t == String.class) return text;
+		if (t == File.class) return new File(text);
+		if (t == boolean.class || t == Boolean.class) {
+			final String s = text.trim().toLowerCase(Locale.ROOT);
+			if (s.equals("true") || s.equals("yes") || s.equals("1") || s.equals("on")) return true;
+			if (s.equals("false") || s.equals("no") || s.equals("0") || s.equals("off")) return false;
+			throw new NumberFormatException(text);
+		}
+		if (t == int.class || t == Integer.class) return Integer.parseInt(text.trim());
+		if (t == long.class || t == Long.class) return Long.parseLong(text.trim());
+		if (t == double.class || t == Double.class) return Double.parseDouble(text.trim());
+		if (t == float.class || t == Float.class) return Float.parseFloat(text.trim());
+		return text;
+	}
+
+	private static String normalise(final String label) {
+		String s = label.trim().toLowerCase(Locale.ROOT);
+		while (s.endsWith("."))
+			s = s.substring(0, s.length() - 1);
+		return s.trim();
+	}
+}

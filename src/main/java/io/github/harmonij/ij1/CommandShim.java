@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: MIT
+package io.github.harmonij.ij1;
+
+import java.awt.GraphicsEnvironment;
+import java.io.File;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.scijava.Context;
+import org.scijava.app.event.StatusEvent;
+import org.scijava.command.Command;
+import org.scijava.command.CommandInfo;
+import org.scijava.command.CommandModule;
+import org.scijava.event.EventHandler;
+import org.scijava.event.EventService;
+import org.scijava.module.ModuleItem;
+import org.scijava.widget.FileWidget;
+
+import ij.IJ;
+import ij.Macro;
+import ij.gui.GenericDialog;
+import ij.plugin.PlugIn;
+
+import io.github.harmonij.command.Commands;
+import io.github.harmonij.command.MacroOptions;
+import io.github.harmonij.core.InputException;
+
+/**
+ * The ImageJ 1.x face of a HarmonIJ command: {@code plugins.config} lists one entry per command,
+ * with the command's class name as argument, e.g.
+ * {@code Plugins>HarmonIJ, "Harmonise Cohort (ComBat)...", io.github.harmonij.ij1.CommandShim("io.github.harmonij.command.HarmoniseCohortCommand")}.
+ * <p>
+ * The shim shows a {@link GenericDialog} whose keys are the command's parameter names, so the
+ * macro recorder writes a line that the shim, {@code harmonij run} and the command line all
+ * accept; in a macro the dialog is filled from the options and not shown. It runs the command in
+ * the shared context, shows progress in ImageJ's status bar and progress bar, and cancels the run
+ * when Esc is pressed. Headless (no display), it reads the macro options directly.
+ */
+public class CommandShim implements PlugIn {
+
+	@Override
+	public void run(final String className) {
+		HarmonijContext.withClassLoader(() -> {
+			runCommand(className);
+			return null;
+		});
+	}
+
+	private void runCommand(final String className) {
+		final Context context = HarmonijContext.get();
+		final CommandInfo info;
+		try {
+			@SuppressWarnings("unchecked")
+			final Class<? extends Command> c = (Class<? extends Command>) Class.forName(className,
+				true, CommandShim.class.getClassLoader());
+			info = Commands.byClass(context, c);
+		}
+		catch (final ClassNotFoundException e) {
+			IJ.error("HarmonIJ", "HarmonIJ is not installed completely: " + className +
+				" is missing.\nCopy the HarmonIJ jar into plugins/ and its dependencies into plugins/jars/.");
+			return;
+		}
+		final Map<String, String> options;
+		final String macroOptions = Macro.getOptions();
+		if (GraphicsEnvironment.isHeadless()) options = MacroOptions.parse(macroOptions);
+		else {
+			options = dialog(info);
+			if (options == null) return; // canceled
+		}
+		final StatusToImageJ status = new StatusToImageJ();
+		context.service(EventService.class).subscribe(status);
+		final CommandModule[] running = new CommandModule[1];
+		final Thread escWatcher = new Thread(() -> {
+			while (!Thread.currentThread().isInterrupted()) {
+				if (IJ.escapePressed() && running[0] != null) {
+					Commands.cancel(running[0], "Canceled with Esc; nothing was written.");
+					return;
+				}
+				try {
+					Thread.sleep(100);
+				}
+				catch (final InterruptedException e) {
+					return;
+				}
+			}
+		}, "HarmonIJ Esc watcher");
+		escWatcher.setDaemon(true);
+		IJ.resetEscape();
+		escWatcher.start();
+		try {
+			final CommandModule module = Commands.run(context, info, Commands.inputs(info, options),
+				m -> running[0] = m);
+			for (final ModuleItem<?> item : info.outputs()) {
+				final Object value = item.getValue(module);
+				if (value instanceof String) IJ.log((String) value);
+			}
+		}
+		catch (final InputException e) {
+			// In a macro, abort it with the message; interactively, say it in a dialog.
+			if (macroOptions != null) IJ.log("HarmonIJ: " + e.getMessage());
+			IJ.error("HarmonIJ", e.getMessage());
+			if (macroOptions != null) Macro.abort();
+		}
+		finally {
+			escWatcher.interrupt();
+			IJ.showProgress(1.0);
+		}
+	}
+
+	/** @return the options the user chose, or null if the dialog was canceled */
+	private static Map<String, String> dialog(final CommandInfo info) {
+		final GenericDialog gd = new GenericDialog(info.get(Commands.LABEL).replace("...", ""));
+		final List<ModuleItem<?>> items = Commands.userInputs(info);
+		final Map<String, Object> defaults = Commands.defaults(info);
+		if (info.getDescription() != null) gd.addMessage(info.getDescription());
+		for (final ModuleItem<?> item : items) {
+			final String key = item.getName();
+			final Class<?> t = item.getType();
+			final Object def = defaults.get(key);
+			final String text = def == null ? "" : def.toString();
+			if (t == boolean.class || t == Boolean.class) gd.addCheckbox(key, Boolean.TRUE.equals(def));
+			else if (item.getChoices() != null && !item.getChoices().isEmpty()) {
+				final String[] choices = item.getChoices().stream().map(String::valueOf).toArray(
+					String[]::new);
+				gd.addChoice(key, choices, text.isEmpty() ? choices[0] : text);
+			}
+			else if (t == File.class) {
+				if (FileWidget.DIRECTORY_STYLE.equals(item.getWidgetStyle())) gd.addDirectoryField(key,
+					text, 40);
+				else gd.addFileField(key, text, 40);
+			}
+			else if (Number.class.isAssignableFrom(box(t))) {
+				final boolean integer = t == int.class || t == long.class || t == Integer.class;
+				gd.addNumericField(key, def instanceof Number ? ((Number) def).doubleValue() : 0,
+					integer ? 0 : 3, 10, null);
+			}
+			else gd.addStringField(key, text, 30);
+		}
+		gd.showDialog();
+		if (gd.wasCanceled()) return null;
+		final Map<String, String> options = new LinkedHashMap<>();
+		for (final ModuleItem<?> item : items) {
+			final Class<?> t = item.getType();
+			final String key = item.getName();
+			if (t == boolean.class || t == Boolean.class) options.put(key, String.valueOf(gd
+				.getNextBoolean()));
+			else if (item.getChoices() != null && !item.getChoices().isEmpty()) options.put(key, gd
+				.getNextChoice());
+			else if (Number.class.isAssignableFrom(box(t))) {
+				final double v = gd.getNextNumber();
+				final boolean integer = t == int.class || t == long.class || t == Integer.class;
+				options.put(key, integer ? String.valueOf((long) v) : String.valueOf(v));
+			}
+			else {
+				final String v = gd.getNextString();
+				if (!v.isEmpty()) options.put(key, v);
+			}
+		}
+		return options;
+	}
+
+	private static Class<?> box(final Class<?> t) {
+		if (t == int.class) return Integer.class;
+		if (t == long.class) return Long.class;
+		if (t == double.class) return Double.class;
+		if (t == float.class) return Float.class;
+		return t;
+	}
+
+	/** Shows the commands' status and progress in ImageJ's status bar and progress bar. */
+	public static final class StatusToImageJ {
+
+		@EventHandler
+		public void onEvent(final StatusEvent e) {
+			if (e.getStatusMessage() != null) IJ.showStatus(e.getStatusMessage());
+			if (e.getProgressMaximum() > 0) IJ.showProgress(e.getProgressValue(), e
+				.getProgressMaximum());
+		}
+	}
+}

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: MIT
+package io.github.harmonij.ij1;
+
+import java.awt.Component;
+import java.awt.Container;
+import java.awt.Dialog;
+import java.awt.Label;
+import java.awt.TextComponent;
+import java.awt.Window;
+import java.io.File;
+
+import ij.IJ;
+import ij.ImageJ;
+import ij.macro.Interpreter;
+
+/**
+ * {@code harmonij macro FILE.ijm [ARG]}: runs an ImageJ macro in ImageJ 1.x with HarmonIJ's menus,
+ * in batch mode, and exits when it ends; the Log window's text goes to standard output.
+ * <p>
+ * ImageJ 1.x reports a macro error in a modal dialog, which would wait forever on a machine
+ * nobody looks at. A watcher closes any modal dialog that opens while the macro runs, prints its
+ * text on standard error and exits with status 2. ImageJ 1.x needs a display for its menus:
+ * run under {@code xvfb-run -a} on a server. The plugins folder comes from {@code -Dplugins.dir}.
+ */
+public final class MacroRunner {
+
+	private MacroRunner() {}
+
+	public static void main(final String[] args) {
+		if (args.length < 1) {
+			System.err.println("Usage: harmonij macro FILE.ijm [ARG]");
+			System.exit(2);
+		}
+		final File macro = new File(args[0]);
+		if (!macro.isFile()) {
+			System.err.println(macro + " does not exist; give the path of an ImageJ macro (.ijm).");
+			System.exit(2);
+		}
+		if (java.awt.GraphicsEnvironment.isHeadless()) {
+			System.err.println("harmonij macro needs a display for ImageJ's menus; on a server run " +
+				"xvfb-run -a harmonij macro " + args[0] + " (or use harmonij run for one command).");
+			System.exit(2);
+		}
+		final ImageJ ij = new ImageJ(ImageJ.NO_SHOW);
+		Interpreter.batchMode = true;
+		final Thread watcher = new Thread(MacroRunner::watchDialogs, "HarmonIJ dialog watcher");
+		watcher.setDaemon(true);
+		watcher.start();
+		final String result = IJ.runMacroFile(macro.getAbsolutePath(), args.length > 1 ? args[1]
+			: null);
+		final String log = IJ.getLog();
+		if (log != null && !log.isEmpty()) System.out.print(log.endsWith("\n") ? log : log + "\n");
+		ij.exitWhenQuitting(true);
+		System.exit("[aborted]".equals(result) ? 2 : 0);
+	}
+
+	private static void watchDialogs() {
+		while (true) {
+			for (final Window w : Window.getWindows())
+				if (w instanceof Dialog && w.isVisible() && ((Dialog) w).isModal()) {
+					final String title = ((Dialog) w).getTitle();
+					final StringBuilder text = new StringBuilder();
+					collectText(w, text);
+					System.err.println("harmonij macro: the macro stopped with a dialog \"" + title +
+						"\": " + text.toString().trim());
+					final String log = IJ.getLog();
+					if (log != null && !log.isEmpty()) System.out.print(log);
+					System.exit(2);
+				}
+			try {
+				Thread.sleep(200);
+			}
+			catch (final InterruptedException e) {
+				return;
+			}
+		}
+	}
+
+	/** ImageJ's message dialogs keep their text in a private field of MultiLineLabel. */
+	private static String multiLineText(final Component label) {
+		try {
+			final java.lang.reflect.Field f = ij.gui.MultiLineLabel.class.getDeclaredField("lines");
+			f.setAccessible(true);
+			return String.join(" ", (String[]) f.get(label));
+		}
+		catch (final ReflectiveOperationException | RuntimeException e) {
+			return "";
+		}
+	}
+
+	private static void collectText(final Component c, final StringBuilder text) {
+		if (c instanceof Label) text.append(((Label) c).getText()).append(' ');
+		else if (c instanceof TextComponent) text.append(((TextComponent) c).getText()).append(' ');
+		else if (c instanceof ij.gui.MultiLineLabel) text.append(multiLineText(c)).append(' ');
+		if (c instanceof Container) for (final Component child : ((Container) c).getComponents())
+			collectText(child, text);
+	}
+}
