@@ -190,7 +190,7 @@ make_unbalanced_constant <- function(unb) {
   d <- unb
   d$f3 <- round(mean(unb$f3), 2)
   inC <- d$batch == "SiteC"
-  d$f7[inC] <- round(mean(unb$f7[inC]), 0)
+  d$f7[inC] <- round(mean(unb$f7[inC]), 2)
   d
 }
 
