@@ -9,7 +9,7 @@ import io.github.harmonij.core.InputException;
 
 /**
  * Which columns of a cohort manifest mean what, for {@link CohortManifest#read}. Immutable: each
- * {@code with}-style method returns a changed copy.
+ * setting method returns a changed copy.
  * <pre>
  * CohortSpec spec = CohortSpec.batch("site").covariates("age", "sex", "icv").categorical("sex");
  * </pre>
@@ -53,7 +53,7 @@ public final class CohortSpec {
 	}
 
 	/**
-	 * @param batchColumn the column holding each image's batch (site or scanner): any text
+	 * @param batchColumn the column holding each subject's batch (site or scanner): any text
 	 * @throws InputException if it is null or blank
 	 */
 	public static CohortSpec batch(final String batchColumn) {

@@ -48,7 +48,8 @@ public final class Covariates {
 		}
 
 		/**
-		 * @return {@code values[row][codedColumn]}, columns as {@link CovariateCoding#codedNames()};
+		 * @return {@code values[row][codedColumn]}, columns as
+		 *         {@link CovariateCoding#codedNames()};
 		 *         the array is the caller's (no copy is kept)
 		 */
 		public double[][] values() {

@@ -471,7 +471,8 @@ public final class Csv {
 		for (int i = 0; i < cells.length; i++) {
 			if (i > 0) sb.append(delim);
 			final String s = cells[i] == null ? "" : cells[i];
-			if (needsQuotes(s, delim) || blankRow && i == 0) sb.append('"').append(s.replace("\"", "\"\"")).append('"');
+			if (needsQuotes(s, delim) || blankRow && i == 0) sb.append('"').append(s.replace("\"",
+				"\"\"")).append('"');
 			else sb.append(s);
 		}
 		sb.append("\r\n");

@@ -19,6 +19,9 @@ final class DesignParts {
 	/** Subject ids, one per table row (row labels where the table has no id). */
 	final String[] ids;
 
+	/** Subject labels for messages, one per row; null where only the row number is known. */
+	final String[] labels;
+
 	/** Batch level per row ("" where the cell was missing, which is reported). */
 	final String[] batchOfRow;
 
@@ -37,11 +40,12 @@ final class DesignParts {
 
 	final Covariates.Coded coded;
 
-	private DesignParts(final String[] ids, final String[] batchOfRow,
+	private DesignParts(final String[] ids, final String[] labels, final String[] batchOfRow,
 		final List<String> batchLevels, final int reference, final int idColumn,
 		final int batchColumn, final List<String> covariates, final Covariates.Coded coded)
 	{
 		this.ids = ids;
+		this.labels = labels;
 		this.batchOfRow = batchOfRow;
 		this.batchLevels = batchLevels;
 		this.reference = reference;
@@ -143,12 +147,13 @@ final class DesignParts {
 		if (referenceBatch != null && !levels.isEmpty()) {
 			reference = levels.indexOf(referenceBatch.trim());
 			if (reference < 0) problems.add(name + ": the reference " + batchColumn + " \"" +
-				referenceBatch + "\" is not in column " + batchColumn + "; its values are: " + String
-					.join(", ", levels) + ". Choose one of them.");
+				referenceBatch + "\" is not in column " + batchColumn + "; its values are: " +
+				String.join(", ", levels) + ". Choose one of them.");
 		}
 
 		final Covariates.Coded coded = Covariates.code(t, covs, cats, labels, problems);
-		return new DesignParts(ids, batchOfRow, levels, reference, idCol, batchCol, covs, coded);
+		return new DesignParts(ids, labels, batchOfRow, levels, reference, idCol, batchCol, covs,
+			coded);
 	}
 
 	/** @return the design; call only when no problems were found */
