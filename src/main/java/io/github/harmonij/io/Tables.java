@@ -27,12 +27,13 @@ final class Tables {
 		final StringBuilder sb = new StringBuilder();
 		sb.append(t.name()).append(" has no column \"").append(name).append("\" (").append(role)
 			.append(')');
+		String hint = ".";
 		for (final String h : t.header())
 			if (h.equalsIgnoreCase(name.trim()) && !h.equals(name)) {
-				sb.append("; did you mean \"").append(h).append("\"?");
+				hint = "; did you mean \"" + h + "\"?";
 				break;
 			}
-		sb.append(". Use one of its columns: ").append(listColumns(t)).append('.');
+		sb.append(hint).append(" Use one of its columns: ").append(listColumns(t)).append('.');
 		problems.add(sb.toString());
 		return -1;
 	}
