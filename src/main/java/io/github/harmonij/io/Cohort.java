@@ -60,6 +60,7 @@ public final class Cohort {
 		return spec;
 	}
 
+	/** @return the number of subjects (manifest rows) */
 	public int nSubjects() {
 		return images.size();
 	}
@@ -69,6 +70,7 @@ public final class Cohort {
 		return images;
 	}
 
+	/** @return a subject's image, absolute and normalised */
 	public Path image(final int subject) {
 		return images.get(subject);
 	}
@@ -78,6 +80,7 @@ public final class Cohort {
 		return ids;
 	}
 
+	/** @return a subject's id */
 	public String subjectId(final int subject) {
 		return ids.get(subject);
 	}
@@ -87,6 +90,7 @@ public final class Cohort {
 		return batches;
 	}
 
+	/** @return a subject's batch level, trimmed */
 	public String batch(final int subject) {
 		return batches.get(subject);
 	}

@@ -119,6 +119,7 @@ public final class CohortSpec {
 			minSubjectsPerBatch, meanOnly, blankToNull(level));
 	}
 
+	/** @return the batch column's name */
 	public String batchColumn() {
 		return batchColumn;
 	}
@@ -128,6 +129,7 @@ public final class CohortSpec {
 		return covariates;
 	}
 
+	/** @return the categorical covariates, as named */
 	public List<String> categorical() {
 		return categorical;
 	}
@@ -140,6 +142,7 @@ public final class CohortSpec {
 		return all;
 	}
 
+	/** @return the image column's name */
 	public String imageColumn() {
 		return imageColumn;
 	}
@@ -149,6 +152,7 @@ public final class CohortSpec {
 		return idColumn;
 	}
 
+	/** @return true if batches of 1 subject are allowed by default (mean-only harmonisation) */
 	public boolean meanOnly() {
 		return meanOnly;
 	}

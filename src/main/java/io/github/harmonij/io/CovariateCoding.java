@@ -88,6 +88,7 @@ public final class CovariateCoding {
 		return kinds;
 	}
 
+	/** @return the kind of covariate {@code covariate} */
 	public Kind kind(final int covariate) {
 		return kinds.get(covariate);
 	}
@@ -113,6 +114,7 @@ public final class CovariateCoding {
 		return codedNames;
 	}
 
+	/** @return the number of coded columns */
 	public int nCodedColumns() {
 		return codedNames.size();
 	}

@@ -61,6 +61,7 @@ public final class CsvTable {
 		return header;
 	}
 
+	/** @return the number of columns */
 	public int nColumns() {
 		return header.size();
 	}

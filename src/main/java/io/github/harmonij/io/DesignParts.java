@@ -86,6 +86,8 @@ final class DesignParts {
 		if (idCol >= 0 && covs.remove(t.header().get(idCol))) problems.add(name + ": " + t
 			.header().get(idCol) + " is the id column, so it cannot also be a covariate. Remove " +
 			"it from the covariates.");
+		// report unknown covariates with the other columns, before any row problem
+		covs.removeIf(c -> Tables.require(t, c, "covariate", problems) < 0);
 		final List<String> cats = new ArrayList<>(categorical);
 		cats.retainAll(covs);
 

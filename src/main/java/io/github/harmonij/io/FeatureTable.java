@@ -132,10 +132,12 @@ public final class FeatureTable {
 		return table;
 	}
 
+	/** @return the number of subjects (table rows) */
 	public int nSubjects() {
 		return values.length;
 	}
 
+	/** @return the number of features */
 	public int nFeatures() {
 		return featureColumns.length;
 	}

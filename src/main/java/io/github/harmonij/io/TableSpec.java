@@ -136,6 +136,7 @@ public final class TableSpec {
 			minSubjectsPerBatch, meanOnly, CohortSpec.blankToNull(level));
 	}
 
+	/** @return the batch column's name */
 	public String batchColumn() {
 		return batchColumn;
 	}
@@ -145,6 +146,7 @@ public final class TableSpec {
 		return covariates;
 	}
 
+	/** @return the categorical covariates, as named */
 	public List<String> categorical() {
 		return categorical;
 	}
@@ -162,6 +164,7 @@ public final class TableSpec {
 		return idColumn;
 	}
 
+	/** @return true if batches of 1 subject are allowed by default (mean-only harmonisation) */
 	public boolean meanOnly() {
 		return meanOnly;
 	}
