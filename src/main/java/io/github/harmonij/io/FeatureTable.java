@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: MIT
+package io.github.harmonij.io;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.github.harmonij.core.Design;
+import io.github.harmonij.core.FeatureMatrix;
+import io.github.harmonij.core.InputException;
+
+/**
+ * A table of features for harmonisation without images: one row per subject with an id, a batch,
+ * covariates and numeric feature columns (regional volumes, thicknesses...), e.g.
+ * <pre>
+ * subject,site,age,sex,Left-Hippocampus,Right-Hippocampus
+ * sub-001,Zürich,63,F,4012.5,4108.25
+ * </pre>
+ * Which columns mean what is given by a {@link TableSpec}; by default every column that is not
+ * the id, the batch or a covariate, and whose cells are all numbers or missing, is a feature, in
+ * file order. Text columns are then skipped with a {@link #notes() note}; a named feature holding
+ * text is an error. Missing feature values (empty, "NA", "NaN") are errors: fill them in or remove
+ * the row.
+ * <p>
+ * Validation is as for {@link CohortManifest} (ids, batches, covariates), all problems reported
+ * together; rows are named "row N" with N the file line. {@link #writeHarmonised} writes the same
+ * columns in the same order with only the feature cells replaced. Immutable.
+ */
+public final class FeatureTable {
+
+	private final Path file;
+
+	private final TableSpec spec;
+
+	private final CsvTable table;
+
+	private final DesignParts parts;
+
+	private final Design design;
+
+	private final int[] featureColumns;
+
+	private final double[][] values;
+
+	private final List<String> notes;
+
+	private FeatureTable(final Path file, final TableSpec spec, final CsvTable table,
+		final DesignParts parts, final int[] featureColumns, final double[][] values,
+		final List<String> notes)
+	{
+		this.file = file;
+		this.spec = spec;
+		this.table = table;
+		this.parts = parts;
+		this.design = parts.design();
+		this.featureColumns = featureColumns;
+		this.values = values;
+		this.notes = Collections.unmodifiableList(new ArrayList<>(notes));
+	}
+
+	/**
+	 * Reads and validates a feature table.
+	 *
+	 * @param csv the CSV file (see {@link Csv} for the dialects read)
+	 * @param spec which columns mean what
+	 * @return the table, one subject per row in file order
+	 * @throws InputException listing every problem found
+	 */
+	public static FeatureTable read(final Path csv, final TableSpec spec) {
+		final Path file = csv.toAbsolutePath().normalize();
+		final CsvTable t = Csv.read(file);
+		final String name = t.name();
+		final int n = t.nRows();
+		if (n == 0) throw new InputException(name + " has no data rows, only a header. Add one " +
+			"row per subject with its " + spec.batchColumn() + ", covariates and features.");
+		final List<String> problems = new ArrayList<>();
+		final List<String> notes = new ArrayList<>();
+		final String[] rowLabels = new String[n];
+		for (int r = 0; r < n; r++)
+			rowLabels[r] = "row " + t.lineOf(r);
+		final DesignParts parts = DesignParts.read(t, spec.batchColumn(), spec.idColumn(), spec
+			.allCovariates(), spec.categorical(), spec.minSubjectsPerBatch(), spec
+				.referenceBatch(), rowLabels, true, problems);
+
+		final Map<Integer, String> roles = new HashMap<>();
+		if (parts.idColumn >= 0) roles.put(parts.idColumn, "the id column");
+		if (parts.batchColumn >= 0) roles.put(parts.batchColumn, "the batch column");
+		for (final String c : parts.covariates)
+			if (t.column(c) >= 0) roles.put(t.column(c), "a covariate");
+		final List<Integer> cols = spec.features().isEmpty() ? defaultFeatures(t, roles, parts,
+			notes) : namedFeatures(t, spec.features(), roles, problems);
+		if (cols.isEmpty() && spec.features().isEmpty()) problems.add(name + " has no numeric " +
+			"feature columns besides the id, batch and covariates. Add the features, or name " +
+			"them if they hold text.");
+
+		final double[][] values = new double[n][cols.size()];
+		for (int f = 0; f < cols.size(); f++) {
+			final int col = cols.get(f);
+			final String column = t.header().get(col);
+			for (int r = 0; r < n; r++) {
+				final String cell = t.cell(r, col).trim();
+				values[r][f] = Csv.parseNumber(cell);
+				if (!Double.isNaN(values[r][f])) continue;
+				final String where = Tables.where(t, r, parts.labels) + ": " + column;
+				if (Csv.isMissing(cell)) problems.add(where + (cell.isEmpty() ? " is empty"
+					: " is missing (\"" + cell + "\")") + ". Fill in the value or remove the " +
+					"row (missing feature values are not supported yet).");
+				else problems.add(where + " \"" + cell + "\" is not a number" + Csv.numberHint(
+					cell) + ". Correct the value or remove the row.");
+			}
+		}
+		Csv.throwProblems(name, problems, "nothing was read");
+		return new FeatureTable(file, spec, t, parts, cols.stream().mapToInt(Integer::intValue)
+			.toArray(), values, notes);
+	}
+
+	/** @return the table file, absolute */
+	public Path file() {
+		return file;
+	}
+
+	/** @return the spec the table was read with */
+	public TableSpec spec() {
+		return spec;
+	}
+
+	/** @return the table as read (rows are subjects) */
+	public CsvTable table() {
+		return table;
+	}
+
+	/** @return the number of subjects (table rows) */
+	public int nSubjects() {
+		return values.length;
+	}
+
+	/** @return the number of features */
+	public int nFeatures() {
+		return featureColumns.length;
+	}
+
+	/** @return feature (column) names in model order, which is file order by default */
+	public List<String> featureNames() {
+		final List<String> names = new ArrayList<>();
+		for (final int c : featureColumns)
+			names.add(table.header().get(c));
+		return names;
+	}
+
+	/** @return the table column of each feature */
+	public int[] featureColumns() {
+		return featureColumns.clone();
+	}
+
+	/** @return a new copy of {@code values[subject][feature]} */
+	public double[][] values() {
+		final double[][] copy = new double[values.length][];
+		for (int j = 0; j < values.length; j++)
+			copy[j] = values[j].clone();
+		return copy;
+	}
+
+	/** @return a new matrix over a copy of the values, for a model to read and overwrite */
+	public FeatureMatrix.DoubleRows matrix() {
+		return new FeatureMatrix.DoubleRows(values());
+	}
+
+	/** @return the design: sorted batch levels, coded covariates, subject ids */
+	public Design design() {
+		return design;
+	}
+
+	/** @return how the covariates were coded, to save with a model */
+	public CovariateCoding coding() {
+		return parts.coded.coding();
+	}
+
+	/** @return subject ids; "row N" labels if the table has no id column (unmodifiable) */
+	public List<String> subjectIds() {
+		return List.of(parts.ids);
+	}
+
+	/** @return each subject's batch level, trimmed (unmodifiable) */
+	public List<String> batches() {
+		return List.of(parts.batchOfRow);
+	}
+
+	/** @return the reference batch level, or null */
+	public String referenceBatch() {
+		return parts.reference < 0 ? null : design.batchLevel(parts.reference);
+	}
+
+	/** @return the reference batch's index in {@link #design()}, or -1 */
+	public int referenceBatchIndex() {
+		return parts.reference;
+	}
+
+	/** @return the 1-based file line of a subject's row ("row N" in messages) */
+	public int rowOf(final int subject) {
+		return table.lineOf(subject);
+	}
+
+	/** @return columns left out of the default feature selection, and why (unmodifiable) */
+	public List<String> notes() {
+		return notes;
+	}
+
+	/**
+	 * Writes a new table with the same columns in the same order as this one (same delimiter),
+	 * every feature cell replaced by its harmonised value ({@link Csv#formatDouble}: full double
+	 * precision) and every other cell copied as read. Blank rows of the input are not written.
+	 *
+	 * @param out the new file; its folder must exist
+	 * @param harmonised {@code harmonised[subject][feature]}, finite, shaped as {@link #values()}
+	 * @throws InputException if {@code out} exists (nothing is overwritten) or cannot be written
+	 * @throws IllegalArgumentException if the array has the wrong shape or a non-finite value
+	 */
+	public void writeHarmonised(final Path out, final double[][] harmonised) {
+		if (harmonised.length != nSubjects()) throw new IllegalArgumentException("expected " +
+			nSubjects() + " subjects, got " + harmonised.length);
+		final List<String[]> rows = new ArrayList<>();
+		for (int r = 0; r < nSubjects(); r++) {
+			if (harmonised[r].length != nFeatures()) throw new IllegalArgumentException(
+				"expected " + nFeatures() + " features for subject " + r + ", got " +
+					harmonised[r].length);
+			final String[] row = table.row(r);
+			for (int f = 0; f < featureColumns.length; f++) {
+				if (!Double.isFinite(harmonised[r][f])) throw new IllegalArgumentException(
+					"harmonised value of " + parts.ids[r] + ", " + featureNames().get(f) + " is " +
+						harmonised[r][f]);
+				row[featureColumns[f]] = Csv.formatDouble(harmonised[r][f]);
+			}
+			rows.add(row);
+		}
+		Csv.write(out, table.header(), rows, table.delimiter());
+	}
+
+	// -- Helper methods --
+
+	private static List<Integer> defaultFeatures(final CsvTable t, final Map<Integer, String> roles,
+		final DesignParts parts, final List<String> notes)
+	{
+		final List<Integer> cols = new ArrayList<>();
+		for (int c = 0; c < t.nColumns(); c++) {
+			if (roles.containsKey(c)) continue;
+			final String column = t.header().get(c);
+			final String label = column.isEmpty() ? "column " + (c + 1) + " (" + Csv.columnLetter(
+				c) + "), which has no name," : "column \"" + column + "\"";
+			int text = -1;
+			boolean any = false;
+			for (int r = 0; r < t.nRows() && text < 0; r++) {
+				final String cell = t.cell(r, c);
+				if (Csv.isMissing(cell)) continue;
+				any = true;
+				if (Double.isNaN(Csv.parseNumber(cell))) text = r;
+			}
+			if (column.isEmpty()) {
+				if (any) notes.add(t.name() + ": " + label + " was not used as a feature. Give " +
+					"it a name to use it.");
+			}
+			else if (!any) notes.add(t.name() + ": " + label + " has no values and was not " +
+				"used as a feature.");
+			else if (text >= 0) notes.add(t.name() + ": " + label + " was not used as a " +
+				"feature: " + Tables.rowAndSubject(t, text, parts.labels) + " has \"" + t.cell(
+					text, c).trim() + "\", which is not a number. Name it as a feature to see " +
+				"every such cell.");
+			else cols.add(c);
+		}
+		return cols;
+	}
+
+	private static List<Integer> namedFeatures(final CsvTable t, final List<String> names,
+		final Map<Integer, String> roles, final List<String> problems)
+	{
+		final List<Integer> cols = new ArrayList<>();
+		for (final String f : names) {
+			final int c = Tables.require(t, f, "feature", problems);
+			if (c < 0) continue;
+			if (roles.containsKey(c)) problems.add(t.name() + ": " + f + " is " + roles.get(c) +
+				", so it cannot also be a feature. Remove it from the features.");
+			else cols.add(c);
+		}
+		return cols;
+	}
+}
