@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: MIT
+package io.github.harmonij.command;
+
+import java.io.File;
+
+import io.github.harmonij.io.CohortSpec;
+import io.github.harmonij.io.VoxelwiseHarmonisation;
+
+/** Builds the voxelwise request shared by the cohort commands. */
+final class CohortRequests {
+
+	private CohortRequests() {}
+
+	static VoxelwiseHarmonisation.Request request(final File manifest, final String batch,
+		final String covariates, final String categorical, final File mask, final File out,
+		final String command)
+	{
+		final VoxelwiseHarmonisation.Request r = new VoxelwiseHarmonisation.Request();
+		r.manifest = manifest.toPath();
+		r.spec = CohortSpec.batch(batch == null ? "" : batch.trim()).covariates(CommandSupport.list(
+			covariates)).categorical(CommandSupport.list(categorical));
+		r.mask = mask == null || mask.getPath().isEmpty() ? null : mask.toPath();
+		r.out = out.toPath();
+		r.invocation.put("command", command);
+		r.invocation.put("manifest", manifest.getAbsolutePath());
+		r.invocation.put("mask", r.mask == null ? "" : mask.getAbsolutePath());
+		r.invocation.put("out", out.getAbsolutePath());
+		return r;
+	}
+}

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: MIT
+package io.github.harmonij.command;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.function.Supplier;
+
+import org.scijava.app.StatusService;
+import org.scijava.command.ContextCommand;
+import org.scijava.log.LogService;
+
+import io.github.harmonij.core.InputException;
+import io.github.harmonij.core.Progress;
+
+/** What HarmonIJ's commands share: option parsing, progress, and error handling. */
+final class CommandSupport {
+
+	private CommandSupport() {}
+
+	/** "age, sex,,group" to [age, sex, group]. */
+	static List<String> list(final String text) {
+		final List<String> list = new ArrayList<>();
+		if (text == null) return list;
+		for (final String s : text.split(","))
+			if (!s.trim().isEmpty()) list.add(s.trim());
+		return list;
+	}
+
+	/** @return the value, or null for an empty text */
+	static String blankToNull(final String text) {
+		return text == null || text.trim().isEmpty() ? null : text.trim();
+	}
+
+	/** @throws InputException naming the option when a required file is missing */
+	static void require(final Object value, final String key, final String what) {
+		if (value == null || value instanceof File && ((File) value).getPath().isEmpty())
+			throw new InputException("The option " + key + "=... is required: " + what + ".");
+	}
+
+	/** Progress of the core, shown by the StatusService (ImageJ's bar, the CLI's percentages). */
+	static Progress progress(final StatusService status) {
+		return (done, total) -> status.showProgress((int) (1000 * done / Math.max(1, total)), 1000);
+	}
+
+	/**
+	 * Runs the body of a command: bad input and cancel become {@code cancel(reason)} (the module
+	 * reports it; macros and the CLI print it); nothing else is caught.
+	 */
+	static <T> T run(final ContextCommand command, final LogService log,
+		final StatusService status, final Supplier<T> body)
+	{
+		try {
+			return body.get();
+		}
+		catch (final InputException e) {
+			log.error(e.getMessage());
+			command.cancel(e.getMessage());
+		}
+		catch (final CancellationException e) {
+			command.cancel("Canceled; nothing was written.");
+		}
+		finally {
+			status.clearStatus();
+		}
+		return null;
+	}
+}

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: MIT
+package io.github.harmonij.command;
+
+import java.io.File;
+
+import org.scijava.ItemIO;
+import org.scijava.app.StatusService;
+import org.scijava.command.Command;
+import org.scijava.command.ContextCommand;
+import org.scijava.log.LogService;
+import org.scijava.plugin.Attr;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+import org.scijava.widget.FileWidget;
+
+import io.github.harmonij.core.ComBatOptions;
+import io.github.harmonij.core.EmpiricalBayes;
+import io.github.harmonij.io.VoxelwiseHarmonisation;
+
+/**
+ * Harmonises a cohort of NIfTI images with ComBat. Macro:
+ * {@code run("Harmonise Cohort (ComBat)...", "manifest=[/d/cohort.csv] batch=site covariates=[age,sex] categorical=[sex] mask=[/d/mask.nii.gz] eb=parametric out=[/d/out]");}
+ * Command line: {@code harmonij combat --manifest /d/cohort.csv --batch site ...}.
+ */
+@Plugin(type = Command.class, headless = true, label = "Harmonise Cohort (ComBat)...",
+	description = "Voxelwise ComBat harmonisation of the NIfTI images listed in a manifest",
+	attrs = { @Attr(name = Commands.LABEL, value = "Harmonise Cohort (ComBat)..."), @Attr(
+		name = Commands.CLI, value = "combat") })
+public class HarmoniseCohortCommand extends ContextCommand {
+
+	@Parameter
+	private LogService log;
+
+	@Parameter
+	private StatusService status;
+
+	@Parameter(label = "Cohort manifest (CSV)", style = FileWidget.OPEN_STYLE,
+		description = "one row per image: image path, site column, covariates")
+	private File manifest;
+
+	@Parameter(label = "Site column", description = "manifest column with the site or scanner")
+	private String batch = "site";
+
+	@Parameter(label = "Covariates to preserve", required = false,
+		description = "comma-separated manifest columns, e.g. age,sex,group")
+	private String covariates = "";
+
+	@Parameter(label = "Categorical covariates", required = false,
+		description = "those of the covariates that are categories, e.g. sex,group")
+	private String categorical = "";
+
+	@Parameter(label = "Brain mask (NIfTI)", required = false, style = FileWidget.OPEN_STYLE,
+		description = "voxels to harmonise; without one, voxels zero in every image are left out")
+	private File mask;
+
+	@Parameter(label = "Empirical Bayes", choices = { "parametric", "nonparametric", "none" })
+	private String eb = "parametric";
+
+	@Parameter(label = "Mean only", description = "adjust the site means only, not the variances")
+	private boolean mean_only;
+
+	@Parameter(label = "Reference site", required = false,
+		description = "leave this site unchanged and map the others onto it")
+	private String ref_batch = "";
+
+	@Parameter(label = "Output folder", style = FileWidget.DIRECTORY_STYLE,
+		description = "a new or empty folder")
+	private File out;
+
+	@Parameter(type = ItemIO.OUTPUT)
+	private String summary;
+
+	@Override
+	public void run() {
+		summary = CommandSupport.run(this, log, status, () -> {
+			CommandSupport.require(manifest, "manifest", "the cohort manifest (CSV)");
+			CommandSupport.require(out, "out", "a new or empty output folder");
+			final ComBatOptions options = ComBatOptions.defaults().withEb(EmpiricalBayes.parse(eb))
+				.withMeanOnly(mean_only).withRefBatch(CommandSupport.blankToNull(ref_batch));
+			final VoxelwiseHarmonisation.Request r = CohortRequests.request(manifest, batch,
+				covariates, categorical, mask, out, "combat");
+			r.method = VoxelwiseHarmonisation.Method.COMBAT;
+			r.combat = options;
+			r.invocation.put("options", "batch=" + batch + " covariates=" + covariates +
+				" categorical=" + categorical + " eb=" + options.eb().key() + " mean_only=" + mean_only +
+				" ref_batch=" + ref_batch);
+			final String s = VoxelwiseHarmonisation.run(r, CommandSupport.progress(status),
+				status::showStatus, this::isCanceled).summary();
+			log.info(s);
+			return s;
+		});
+	}
+}

@@ -1,0 +1,639 @@
+// SPDX-License-Identifier: MIT
+package io.github.harmonij.io;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import net.imglib2.parallel.Parallelization;
+
+import io.github.harmonij.core.ComBat;
+import io.github.harmonij.core.ComBatFit;
+import io.github.harmonij.core.ComBatOptions;
+import io.github.harmonij.core.Design;
+import io.github.harmonij.core.FeatureMatrix;
+import io.github.harmonij.core.FeatureStatus;
+import io.github.harmonij.core.HarmonisationFit;
+import io.github.harmonij.core.InputException;
+import io.github.harmonij.core.Progress;
+import io.github.harmonij.core.SiteRegression;
+import io.github.harmonij.core.SiteRegressionFit;
+
+/**
+ * Voxelwise harmonisation of a cohort of NIfTI images listed in a manifest: validates everything,
+ * reads the masked voxels of every image into one float32 subjects-by-voxels matrix, fits ComBat or
+ * the linear site adjustment, and writes a result folder:
+ * <ul>
+ * <li>{@code harmonised/<input name>}: each image harmonised, in its own geometry (float32;
+ * {@code .nii.gz} unless the input was {@code .nii}); voxels outside the mask, non-finite voxels and
+ * voxels of zero variance are copied unchanged;</li>
+ * <li>{@code difference/<input name>}: harmonised minus original;</li>
+ * <li>{@code model/}: the fitted parameters as NIfTI maps (one volume per site or covariate) and
+ * {@code model.json} (design, levels, options, priors, grid, mask checksum);</li>
+ * <li>{@code summary.csv}: per site, n and the mean and SD inside the mask before and after, plus
+ * the counts of voxels left unchanged and why;</li>
+ * <li>{@code run.json}: provenance (version, options, inputs with sizes, counts) and timings.</li>
+ * </ul>
+ * The folder appears only when complete (see {@link OutputFolder}); on failure or cancel nothing
+ * that looks like a result is left.
+ */
+public final class VoxelwiseHarmonisation {
+
+	/** The two methods. */
+	public enum Method {
+		COMBAT("ComBat"), REGRESSION("linear regression");
+
+		private final String label;
+
+		Method(final String label) {
+			this.label = label;
+		}
+
+		public String label() {
+			return label;
+		}
+	}
+
+	/** What to run and where to write. */
+	public static final class Request {
+
+		public Path manifest;
+
+		public CohortSpec spec;
+
+		/** Brain mask (non-zero = inside), or null: voxels zero or non-finite in all images are out. */
+		public Path mask;
+
+		public Method method = Method.COMBAT;
+
+		public ComBatOptions combat = ComBatOptions.defaults();
+
+		public Path out;
+
+		/** How the run was asked for (command and options), for run.json. */
+		public Map<String, Object> invocation = new LinkedHashMap<>();
+
+		/** Deflate level of the .nii.gz outputs: fast, since outputs are large and rewritten rarely. */
+		public int deflateLevel = 1;
+	}
+
+	/** What a run did. */
+	public static final class Result {
+
+		public Path out;
+
+		public int nSubjects;
+
+		public int nSites;
+
+		public long maskVoxels;
+
+		public Map<FeatureStatus, Long> counts = new LinkedHashMap<>();
+
+		public Map<String, Double> timings = new LinkedHashMap<>();
+
+		public double peakHeapMb;
+
+		/** One-paragraph summary for logs and the command line. */
+		public String summary() {
+			return String.format(Locale.ROOT,
+				"Harmonised %d images from %d sites (%d voxels in the mask; %d left unchanged: " +
+					"%d non-finite, %d constant, %d constant within a site) in %.1f s. Results: %s",
+				nSubjects, nSites, maskVoxels, maskVoxels - counts.getOrDefault(FeatureStatus.HARMONISED,
+					0L), counts.getOrDefault(FeatureStatus.NON_FINITE, 0L), counts.getOrDefault(
+						FeatureStatus.CONSTANT, 0L), counts.getOrDefault(FeatureStatus.CONSTANT_IN_SITE, 0L),
+				timings.get("total"), out);
+		}
+	}
+
+	private VoxelwiseHarmonisation() {}
+
+	/**
+	 * Runs a harmonisation.
+	 *
+	 * @param status told what phase runs ("Reading 60 images", ...)
+	 * @param progress told the progress of each phase
+	 * @throws InputException for bad input, found before heavy work
+	 * @throws CancellationException if canceled; nothing is left in the output folder's place
+	 */
+	public static Result run(final Request r, final Progress progress,
+		final Consumer<String> status, final BooleanSupplier canceled)
+	{
+		resetPeakHeap();
+		final long t0 = System.nanoTime();
+		if (r.out == null) throw new InputException("No output folder given: set out=[folder].");
+		OutputFolder.checkUsable(r.out);
+		final CohortSpec spec = r.method == Method.COMBAT && r.combat.meanOnly() ? r.spec.meanOnly(
+			true) : r.spec;
+		final String ref = r.method == Method.COMBAT ? r.combat.refBatch() : spec.referenceBatch();
+		final Cohort cohort = CohortManifest.read(r.manifest, ref == null ? spec : spec
+			.referenceBatch(ref));
+		final Design design = cohort.design();
+		if (r.method == Method.COMBAT) ComBat.validate(design, r.combat);
+		else SiteRegression.validate(design, ref);
+		final NiftiHeader[] headers = checkGrids(cohort, r.mask);
+		final NiftiHeader first = headers[0];
+		final int nVoxels = Math.toIntExact(first.voxelsPerVolume());
+
+		// -- Mask --
+		status.accept("Reading " + cohort.nSubjects() + " images");
+		final boolean[] mask = r.mask != null ? readMask(r.mask) : unionMask(cohort, nVoxels,
+			progress, canceled);
+		final int[] index = IntStream.range(0, nVoxels).filter(v -> mask[v]).toArray();
+		if (index.length == 0) throw new InputException(r.mask != null ? r.mask +
+			" has no non-zero voxel; give a brain mask." : "Every voxel is zero or non-finite in " +
+				"every image; check the images.");
+
+		// -- Read the masked matrix (one volume per thread at a time) --
+		final int n = cohort.nSubjects();
+		final float[][] rows = new float[n][];
+		final double[][] before = new double[n][];
+		forEachSubject(n, progress, canceled, j -> {
+			final float[] volume = NiftiIO.readVolume(cohort.image(j), 0);
+			final float[] row = new float[index.length];
+			for (int k = 0; k < index.length; k++)
+				row[k] = volume[index[k]];
+			rows[j] = row;
+		});
+		final long tRead = System.nanoTime();
+
+		// -- Fit and adjust in place --
+		status.accept("Fitting " + r.method.label() + " to " + n + " subjects x " + index.length +
+			" voxels");
+		final FeatureMatrix.FloatRows matrix = new FeatureMatrix.FloatRows(rows);
+		final HarmonisationFit fit = r.method == Method.COMBAT ? ComBat.fit(matrix, design,
+			r.combat, progress, canceled) : SiteRegression.fit(matrix, design, ref, progress,
+				canceled);
+		final boolean[] harmonised = new boolean[index.length];
+		for (int k = 0; k < index.length; k++)
+			harmonised[k] = fit.status(k) == FeatureStatus.HARMONISED;
+		for (int j = 0; j < n; j++)
+			before[j] = moments(rows[j], harmonised);
+		status.accept("Adjusting");
+		fit.apply(matrix, matrix, progress, canceled);
+		final long tFit = System.nanoTime();
+
+		// -- Write --
+		status.accept("Writing results");
+		final Result result = new Result();
+		try (OutputFolder out = OutputFolder.create(r.out)) {
+			final Path dir = out.path();
+			final String[] names = outputNames(cohort);
+			createDirectories(dir.resolve("harmonised"), dir.resolve("difference"), dir.resolve(
+				"model"));
+			final double[][] after = new double[n][];
+			forEachSubject(n, progress, canceled, j -> {
+				final float[] original = NiftiIO.readVolume(cohort.image(j), 0);
+				final float[] h = original.clone();
+				final float[] row = rows[j];
+				for (int k = 0; k < index.length; k++)
+					h[index[k]] = row[k];
+				final float[] d = new float[h.length];
+				for (int v = 0; v < h.length; v++)
+					d[v] = Float.floatToIntBits(h[v]) == Float.floatToIntBits(original[v]) ? 0f : h[v] -
+						original[v];
+				after[j] = moments(row, harmonised);
+				final NiftiHeader g = headers[j + 1].forFloat32(1);
+				NiftiIO.write(dir.resolve("harmonised").resolve(names[j]), g, h, 1, r.deflateLevel);
+				NiftiIO.write(dir.resolve("difference").resolve(names[j]), g, d, 1, r.deflateLevel);
+			});
+			writeModel(dir.resolve("model"), fit, r, cohort, first, mask, index);
+			final long tWrite = System.nanoTime();
+
+			result.out = r.out;
+			result.nSubjects = n;
+			result.nSites = design.nBatches();
+			result.maskVoxels = index.length;
+			for (final FeatureStatus s : FeatureStatus.values())
+				result.counts.put(s, fit.count(s));
+			writeSummary(dir.resolve("summary.csv"), design, before, after, result);
+			result.timings.put("read", seconds(t0, tRead));
+			result.timings.put("fit", seconds(tRead, tFit));
+			result.timings.put("write", seconds(tFit, tWrite));
+			result.timings.put("total", seconds(t0, System.nanoTime()));
+			result.peakHeapMb = peakHeapMb();
+			writeRunJson(dir.resolve("run.json"), r, cohort, names, result);
+			out.commit();
+		}
+		return result;
+	}
+
+	// -- Helper methods --
+
+	/** Reads every header; collects every grid problem (size, affine, volumes, mask) at once. */
+	private static NiftiHeader[] checkGrids(final Cohort cohort, final Path mask) {
+		final int n = cohort.nSubjects();
+		final NiftiHeader[] headers = new NiftiHeader[n + 1];
+		final List<String> problems = new ArrayList<>();
+		for (int j = 0; j < n; j++) {
+			final Path p = cohort.image(j);
+			try {
+				headers[j + 1] = NiftiIO.readHeader(p);
+			}
+			catch (final InputException e) {
+				problems.add(where(cohort, j) + ": " + e.getMessage());
+			}
+		}
+		InputException.throwIfAny(cohort.manifest() + ": " + problems.size() +
+			" images cannot be read:", problems);
+		headers[0] = headers[1];
+		final NiftiHeader first = headers[0];
+		for (int j = 0; j < n; j++) {
+			final NiftiHeader h = headers[j + 1];
+			if (h.nVolumes() != 1) problems.add(where(cohort, j) + ": " + cohort.image(j)
+				.getFileName() + " has " + h.nVolumes() + " volumes; each manifest row needs one 3-D " +
+				"image. Split the file into volumes.");
+			else if (j > 0) {
+				final String diff = first.gridDifference(h);
+				if (diff != null) problems.add(where(cohort, j) + ": " + cohort.image(j).getFileName() +
+					" is on another grid than " + cohort.image(0).getFileName() + " (" + diff +
+					"). Resample every image to one template.");
+			}
+		}
+		if (mask != null) {
+			try {
+				final NiftiHeader m = NiftiIO.readHeader(mask);
+				final String diff = first.gridDifference(m);
+				if (diff != null) problems.add("The mask " + mask.getFileName() + " is on another " +
+					"grid than the images (" + diff + "). Resample the mask to the images' grid.");
+			}
+			catch (final InputException e) {
+				problems.add("The mask: " + e.getMessage());
+			}
+		}
+		InputException.throwIfAny(cohort.manifest().getFileName() + ": " + problems.size() +
+			" problems with the images:", problems);
+		return headers;
+	}
+
+	private static String where(final Cohort cohort, final int j) {
+		return cohort.manifest().getFileName() + " row " + cohort.rowOf(j) + " (subject " + cohort
+			.subjectId(j) + ")";
+	}
+
+	private static boolean[] readMask(final Path path) {
+		final float[] m = NiftiIO.readVolume(path, 0);
+		final boolean[] mask = new boolean[m.length];
+		for (int v = 0; v < m.length; v++)
+			mask[v] = m[v] != 0 && !Float.isNaN(m[v]);
+		return mask;
+	}
+
+	/** Without a mask, a voxel is inside when some image has a finite non-zero value there. */
+	private static boolean[] unionMask(final Cohort cohort, final int nVoxels,
+		final Progress progress, final BooleanSupplier canceled)
+	{
+		final boolean[] mask = new boolean[nVoxels];
+		// Workers only ever write true: the races are benign and the result is order-free.
+		forEachSubject(cohort.nSubjects(), progress, canceled, j -> {
+			final float[] volume = NiftiIO.readVolume(cohort.image(j), 0);
+			for (int v = 0; v < nVoxels; v++)
+				if (volume[v] != 0 && Float.isFinite(volume[v])) mask[v] = true;
+		});
+		return mask;
+	}
+
+	/** Runs {@code body} for each subject, in parallel, with progress and cancel. */
+	private static void forEachSubject(final int n, final Progress progress,
+		final BooleanSupplier canceled, final java.util.function.IntConsumer body)
+	{
+		final AtomicLong done = new AtomicLong();
+		final List<Integer> subjects = IntStream.range(0, n).boxed().collect(Collectors.toList());
+		try {
+			Parallelization.getTaskExecutor().forEach(subjects, j -> {
+				if (canceled.getAsBoolean()) throw new CancellationException();
+				body.accept(j);
+				progress.update(done.incrementAndGet(), n);
+			});
+		}
+		catch (final RuntimeException e) {
+			Throwable t = e;
+			while (t.getCause() != null && !(t instanceof InputException) &&
+				!(t instanceof CancellationException))
+				t = t.getCause();
+			if (t instanceof RuntimeException) throw (RuntimeException) t;
+			throw e;
+		}
+	}
+
+	/** {sum, sum of squares, count} over the harmonised voxels of one subject. */
+	private static double[] moments(final float[] row, final boolean[] use) {
+		double s = 0, s2 = 0;
+		long c = 0;
+		for (int k = 0; k < row.length; k++)
+			if (use[k]) {
+				s += row[k];
+				s2 += (double) row[k] * row[k];
+				c++;
+			}
+		return new double[] { s, s2, c };
+	}
+
+	/** Output file names: the inputs' names, prefixed with the subject id if two would collide. */
+	private static String[] outputNames(final Cohort cohort) {
+		final int n = cohort.nSubjects();
+		final String[] names = new String[n];
+		final Set<String> seen = new HashSet<>();
+		boolean collide = false;
+		for (int j = 0; j < n; j++) {
+			names[j] = outputName(cohort.image(j));
+			collide |= !seen.add(names[j]);
+		}
+		if (collide) for (int j = 0; j < n; j++)
+			names[j] = cohort.subjectId(j).replaceAll("[^A-Za-z0-9._-]", "_") + "_" + names[j];
+		return names;
+	}
+
+	/** {@code x.nii} stays {@code x.nii}; everything else becomes {@code <base>.nii.gz}. */
+	static String outputName(final Path input) {
+		final String name = input.getFileName().toString();
+		final String lower = name.toLowerCase(Locale.ROOT);
+		if (lower.endsWith(".nii")) return name;
+		for (final String ext : new String[] { ".nii.gz", ".hdr.gz", ".img.gz", ".hdr", ".img" })
+			if (lower.endsWith(ext)) return name.substring(0, name.length() - ext.length()) + ".nii.gz";
+		return name + ".nii.gz";
+	}
+
+	private static void writeModel(final Path dir, final HarmonisationFit fit, final Request r,
+		final Cohort cohort, final NiftiHeader grid, final boolean[] mask, final int[] index)
+	{
+		final Design d = fit.design();
+		final int nb = d.nBatches(), nc = d.nCovariates(), vol = mask.length;
+		final Map<String, Object> json = new LinkedHashMap<>();
+		json.put("format", "harmonij-model");
+		json.put("format_version", 1);
+		json.put("harmonij_version", io.github.harmonij.command.Version.get());
+		json.put("method", r.method == Method.COMBAT ? "combat" : "regression");
+		json.put("batch_column", cohort.spec().batchColumn());
+		json.put("batch_levels", Arrays.asList(d.batchLevels()));
+		json.put("batch_sizes", d.batchSizes());
+		json.put("covariates", cohort.spec().allCovariates());
+		json.put("categorical", cohort.spec().categorical());
+		json.put("design_columns", Arrays.asList(d.covariateNames()));
+		json.put("coding", describe(cohort.coding()));
+		final Map<String, Object> grid1 = new LinkedHashMap<>();
+		grid1.put("dim", Arrays.copyOfRange(grid.dim(), 1, 4));
+		grid1.put("affine", grid.affine());
+		json.put("grid", grid1);
+		json.put("mask_voxels", index.length);
+		json.put("mask_sha256", maskChecksum(mask));
+		final Map<String, float[][]> maps = new LinkedHashMap<>();
+		final float[][] status = { new float[vol] };
+		for (int k = 0; k < index.length; k++)
+			status[0][index[k]] = 1 + fit.status(k).ordinal();
+		maps.put("status", status);
+		final float[][] beta = new float[nc][vol];
+		if (fit instanceof ComBatFit) {
+			final ComBatFit c = (ComBatFit) fit;
+			json.put("options", Map.of("eb", c.options().eb().key(), "mean_only", c.options()
+				.meanOnly(), "ref_batch", c.options().refBatch() == null ? "" : c.options()
+					.refBatch()));
+			final List<Object> priors = new ArrayList<>();
+			for (int b = 0; b < nb; b++) {
+				final Map<String, Object> p = new LinkedHashMap<>();
+				p.put("batch", d.batchLevel(b));
+				p.put("gamma_bar", c.gammaBar(b));
+				p.put("tau2", c.tau2(b));
+				p.put("a_prior", c.aPrior(b));
+				p.put("b_prior", c.bPrior(b));
+				p.put("iterations", c.iterations(b));
+				priors.add(p);
+			}
+			json.put("priors", priors);
+			final float[][] grand = { new float[vol] }, pooled = { new float[vol] };
+			final float[][] gs = new float[nb][vol], ds = new float[nb][vol], gh = new float[nb][vol],
+				dh = new float[nb][vol];
+			for (int k = 0; k < index.length; k++) {
+				final int v = index[k];
+				grand[0][v] = (float) c.grandMean(k);
+				pooled[0][v] = (float) c.varPooled(k);
+				for (int b = 0; b < nb; b++) {
+					gs[b][v] = (float) c.gammaStar(b, k);
+					ds[b][v] = (float) c.deltaStar(b, k);
+					gh[b][v] = (float) c.gammaHat(b, k);
+					dh[b][v] = (float) c.deltaHatSq(b, k);
+				}
+				for (int q = 0; q < nc; q++)
+					beta[q][v] = (float) c.betaHat(q, k);
+			}
+			maps.put("grand_mean", grand);
+			maps.put("var_pooled", pooled);
+			maps.put("gamma_star", gs);
+			maps.put("delta_star", ds);
+			maps.put("gamma_hat", gh);
+			maps.put("delta_hat_sq", dh);
+		}
+		else {
+			final SiteRegressionFit s = (SiteRegressionFit) fit;
+			json.put("options", Map.of("ref_batch", s.refBatch() < 0 ? "" : d.batchLevel(s
+				.refBatch())));
+			final float[][] alpha = { new float[vol] }, gamma = new float[nb][vol];
+			for (int k = 0; k < index.length; k++) {
+				final int v = index[k];
+				alpha[0][v] = (float) s.alpha(k);
+				for (int b = 0; b < nb; b++)
+					gamma[b][v] = (float) s.gamma(b, k);
+				for (int q = 0; q < nc; q++)
+					beta[q][v] = (float) s.betaHat(q, k);
+			}
+			maps.put("alpha", alpha);
+			maps.put("gamma", gamma);
+		}
+		if (nc > 0) maps.put("beta_hat", beta);
+		final Map<String, Object> files = new LinkedHashMap<>();
+		for (final Map.Entry<String, float[][]> e : maps.entrySet()) {
+			final float[][] volumes = e.getValue();
+			final float[] data = new float[volumes.length * vol];
+			for (int t = 0; t < volumes.length; t++)
+				System.arraycopy(volumes[t], 0, data, t * vol, vol);
+			final String file = e.getKey() + ".nii.gz";
+			NiftiIO.write(dir.resolve(file), grid.forFloat32(volumes.length), data, volumes.length,
+				r.deflateLevel);
+			files.put(e.getKey(), file + (volumes.length > 1 ? " (" + volumes.length +
+				" volumes, in the order of " + (e.getKey().equals("beta_hat") ? "design_columns" :
+					"batch_levels") + ")" : ""));
+		}
+		json.put("maps", files);
+		json.put("status_codes", Map.of("0", "outside the mask", "1", "harmonised", "2",
+			"non-finite in some image (unchanged)", "3", "constant in all images (unchanged)", "4",
+			"constant within a site (unchanged)"));
+		writeText(dir.resolve("model.json"), Json.write(json));
+	}
+
+	/** The covariate coding as JSON: names, kinds and, for categories, levels and reference. */
+	static List<Object> describe(final CovariateCoding coding) {
+		final List<Object> list = new ArrayList<>();
+		for (int c = 0; c < coding.nCovariates(); c++) {
+			final Map<String, Object> m = new LinkedHashMap<>();
+			m.put("name", coding.names().get(c));
+			m.put("kind", coding.kind(c).name().toLowerCase(Locale.ROOT));
+			if (coding.kind(c) == CovariateCoding.Kind.CATEGORICAL) {
+				m.put("levels", coding.levels(c));
+				m.put("reference", coding.reference(c));
+			}
+			list.add(m);
+		}
+		return list;
+	}
+
+	private static String maskChecksum(final boolean[] mask) {
+		try {
+			final MessageDigest md = MessageDigest.getInstance("SHA-256");
+			final byte[] bytes = new byte[mask.length];
+			for (int v = 0; v < mask.length; v++)
+				bytes[v] = (byte) (mask[v] ? 1 : 0);
+			final byte[] h = md.digest(bytes);
+			final StringBuilder sb = new StringBuilder();
+			for (final byte b : h)
+				sb.append(String.format("%02x", b));
+			return sb.toString();
+		}
+		catch (final NoSuchAlgorithmException e) {
+			throw new IllegalStateException(e);
+		}
+	}
+
+	private static void writeSummary(final Path file, final Design d, final double[][] before,
+		final double[][] after, final Result result)
+	{
+		final List<String> header = Arrays.asList("site", "n", "mean_before", "sd_before",
+			"mean_after", "sd_after", "mask_voxels", "harmonised_voxels", "unchanged_nonfinite",
+			"unchanged_constant", "unchanged_constant_in_site");
+		final List<String[]> rows = new ArrayList<>();
+		final int nb = d.nBatches();
+		for (int b = -1; b < nb; b++) {
+			final double[] mb = new double[3], ma = new double[3];
+			int count = 0;
+			for (int j = 0; j < d.nSubjects(); j++)
+				if (b < 0 || d.batch(j) == b) {
+					count++;
+					for (int q = 0; q < 3; q++) {
+						mb[q] += before[j][q];
+						ma[q] += after[j][q];
+					}
+				}
+			final boolean all = b < 0;
+			rows.add(new String[] { all ? "(all sites)" : d.batchLevel(b), String.valueOf(count),
+				Csv.formatDouble(mean(mb)), Csv.formatDouble(sd(mb)), Csv.formatDouble(mean(ma)), Csv.formatDouble(sd(ma)),
+				all ? String.valueOf(result.maskVoxels) : "", all ? String.valueOf(result.counts.get(
+					FeatureStatus.HARMONISED)) : "", all ? String.valueOf(result.counts.get(
+						FeatureStatus.NON_FINITE)) : "", all ? String.valueOf(result.counts.get(
+							FeatureStatus.CONSTANT)) : "", all ? String.valueOf(result.counts.get(
+								FeatureStatus.CONSTANT_IN_SITE)) : "" });
+		}
+		// Sites first, then the total, as a reader scans it.
+		rows.add(rows.remove(0));
+		Csv.write(file, header, rows);
+	}
+
+	private static double mean(final double[] m) {
+		return m[2] > 0 ? m[0] / m[2] : Double.NaN;
+	}
+
+	private static double sd(final double[] m) {
+		if (m[2] < 2) return Double.NaN;
+		final double mean = m[0] / m[2];
+		return Math.sqrt(Math.max(0, (m[1] - m[2] * mean * mean) / (m[2] - 1)));
+	}
+
+	private static void writeRunJson(final Path file, final Request r, final Cohort cohort,
+		final String[] names, final Result result)
+	{
+		final Map<String, Object> json = new LinkedHashMap<>();
+		json.put("harmonij_version", io.github.harmonij.command.Version.get());
+		json.put("method", r.method.label());
+		json.put("invocation", r.invocation);
+		json.put("manifest", cohort.manifest().toString());
+		json.put("mask", r.mask == null ? null : r.mask.toAbsolutePath().toString());
+		final List<Object> inputs = new ArrayList<>();
+		for (int j = 0; j < cohort.nSubjects(); j++) {
+			final Map<String, Object> in = new LinkedHashMap<>();
+			in.put("subject", cohort.subjectId(j));
+			in.put("batch", cohort.batch(j));
+			in.put("image", cohort.image(j).toString());
+			in.put("bytes", size(cohort.image(j)));
+			in.put("output", names[j]);
+			inputs.add(in);
+		}
+		json.put("inputs", inputs);
+		final Map<String, Object> counts = new LinkedHashMap<>();
+		counts.put("subjects", result.nSubjects);
+		counts.put("sites", result.nSites);
+		counts.put("mask_voxels", result.maskVoxels);
+		for (final Map.Entry<FeatureStatus, Long> e : result.counts.entrySet())
+			counts.put("voxels_" + e.getKey().name().toLowerCase(Locale.ROOT), e.getValue());
+		json.put("counts", counts);
+		final Map<String, Object> timings = new LinkedHashMap<>(result.timings);
+		json.put("timings_s", timings);
+		json.put("peak_heap_mb", result.peakHeapMb);
+		json.put("threads", Parallelization.getTaskExecutor().getParallelism());
+		json.put("java", System.getProperty("java.version"));
+		writeText(file, Json.write(json));
+	}
+
+	private static long size(final Path p) {
+		try {
+			return Files.size(p);
+		}
+		catch (final IOException e) {
+			return -1;
+		}
+	}
+
+	static void writeText(final Path file, final String text) {
+		try {
+			Files.write(file, text.getBytes(StandardCharsets.UTF_8),
+				java.nio.file.StandardOpenOption.CREATE_NEW);
+		}
+		catch (final IOException e) {
+			throw new InputException("Cannot write " + file + ": " + e.getMessage());
+		}
+	}
+
+	private static void createDirectories(final Path... dirs) {
+		for (final Path d : dirs)
+			try {
+				Files.createDirectories(d);
+			}
+			catch (final IOException e) {
+				throw new InputException("Cannot create " + d + ": " + e.getMessage());
+			}
+	}
+
+	private static double seconds(final long from, final long to) {
+		return Math.round((to - from) / 1e6) / 1e3;
+	}
+
+	private static void resetPeakHeap() {
+		for (final MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans())
+			if (pool.getType() == MemoryType.HEAP) pool.resetPeakUsage();
+	}
+
+	/** Sum of the heap pools' peaks since the run started (an upper bound of the true peak). */
+	static double peakHeapMb() {
+		long peak = 0;
+		for (final MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans())
+			if (pool.getType() == MemoryType.HEAP) peak += pool.getPeakUsage().getUsed();
+		return Math.round(peak / 1048576.0 * 10) / 10.0;
+	}
+}
