@@ -1,0 +1,398 @@
+// SPDX-License-Identifier: MIT
+package io.github.harmonij.core;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
+
+/**
+ * ComBat harmonisation (Johnson, Li and Rabinovic 2007; Fortin et al. 2017/2018 for imaging),
+ * numerically the algorithm of R's sva::ComBat 3.46, with neuroCombat's {@code eb = False}
+ * option ({@link EmpiricalBayes#NONE}).
+ * <p>
+ * Differences from sva, all deliberate: features that are not finite in some subject are left
+ * unchanged (sva handles missing values per feature); a site with one subject is an error unless
+ * mean-only is asked for (sva silently switches every site to mean-only); non-parametric
+ * likelihoods are combined in log space, so large sites give finite values where sva returns NaN.
+ * <p>
+ * Fitting reads the data once, in blocks of {@link VoxelBlocks#BLOCK} features; per-feature work
+ * is independent and cross-feature sums are combined in block order, so the result has the same
+ * bits for any thread count. Memory: about (2 + C + 4 K) doubles per feature for K sites and C
+ * covariate columns.
+ */
+public final class ComBat {
+
+	/** Features per scratch chunk inside a block: N x CHUNK doubles stay cache-friendly. */
+	static final int CHUNK = 256;
+
+	/** sva {@code it.sol}'s convergence threshold {@code conv = .0001}. */
+	static final double CONV = 1e-4;
+
+	/** Safety stop for {@code it.sol}, which has no cap in sva; never reached in practice. */
+	static final int MAX_ITERATIONS = 100_000;
+
+	/** exp(x) is exactly 0 in double below about -745.13; terms this small are skipped. */
+	private static final double EXP_UNDERFLOW = -746;
+
+	private ComBat() {}
+
+	/**
+	 * Checks a design and options before any data are read.
+	 *
+	 * @throws InputException listing every problem: fewer than 2 sites, a site without subjects,
+	 *           a site with 1 subject (unless mean-only), a reference site that is not a level, a
+	 *           constant or non-finite covariate, covariates confounded with site or with each
+	 *           other (naming the columns involved)
+	 */
+	public static void validate(final Design design, final ComBatOptions o) {
+		final List<String> problems = FactoredDesign.problems(design, o.refBatch(), o.meanOnly() ? 1
+			: 2, "ComBat needs at least 2 per site for a variance. Merge or exclude that site, " +
+				"or use mean-only.");
+		InputException.throwIfAny("The ComBat design has " + problems.size() + " problems:",
+			problems);
+	}
+
+	/**
+	 * Fits ComBat to {@code data}; {@link ComBatFit#apply} then harmonises it.
+	 *
+	 * @param data subjects in the design's order, by features
+	 * @param progress told about once per block of each stage
+	 * @param canceled polled once per block
+	 * @throws InputException for a bad design (see {@link #validate}), data of the wrong shape, or
+	 *           empirical Bayes with fewer than 2 usable features
+	 * @throws CancellationException if canceled
+	 */
+	public static ComBatFit fit(final FeatureMatrix data, final Design design, final ComBatOptions o,
+		final Progress progress, final BooleanSupplier canceled)
+	{
+		validate(design, o);
+		FactoredDesign.checkShape(data, "input", design.nSubjects(), -1);
+		if ((long) design.nBatches() * data.nFeatures() > Integer.MAX_VALUE - 8)
+			throw new InputException("Too many features (" + data.nFeatures() + ") for " +
+				design.nBatches() + " sites in one run; split the mask.");
+		final int ref = o.refBatch() == null ? -1 : design.batchIndex(o.refBatch());
+		final FactoredDesign x = FactoredDesign.of(design, ref);
+		final ComBatFit f = new ComBatFit(design, o, x, data.nFeatures());
+		final int nb = VoxelBlocks.nBlocks(f.nFeatures);
+		final int stages = 1 + x.nBatches;
+		firstPass(data, f, stage(progress, 0, stages, nb), canceled);
+		for (final byte s : f.status)
+			f.counts[s]++;
+		final long kept = f.counts[0];
+		if (o.eb() != EmpiricalBayes.NONE && kept == 1) throw new InputException(
+			"Only 1 feature can be harmonised (the others are constant or not finite); " +
+				"empirical Bayes needs at least 2. Use eb=none.");
+		priors(f, canceled);
+		for (int k = 0; k < x.nBatches; k++) {
+			final Progress p = stage(progress, 1 + k, stages, nb);
+			if (kept == 0 || k == ref) {
+				fill(f, k, 0, 1);
+				p.update(nb, nb);
+				continue;
+			}
+			if (o.eb() == EmpiricalBayes.NONE) noEb(f, k);
+			else if (o.eb() == EmpiricalBayes.PARAMETRIC) {
+				if (o.meanOnly()) meanOnlyParametric(f, k);
+				else iterate(f, k, canceled);
+			}
+			else nonParametric(f, k, p, canceled);
+			p.update(nb, nb);
+		}
+		return f;
+	}
+
+	// -- Helper methods --
+
+	private static Progress stage(final Progress p, final int stage, final int stages,
+		final int nb)
+	{
+		return (done, total) -> p.update((long) stage * nb + done, (long) stages * nb);
+	}
+
+	/**
+	 * One read of the data: screening, B-hat = proj y, grand mean, pooled variance, the
+	 * standardised data z = (y - stand.mean) / sqrt(var.pooled) and its batch means and variances.
+	 */
+	private static void firstPass(final FeatureMatrix data, final ComBatFit f,
+		final Progress progress, final BooleanSupplier canceled)
+	{
+		final FactoredDesign x = f.x;
+		final int n = x.n, k = x.nBatches, c = x.nCov, p = x.p, ref = x.ref, nf = f.nFeatures;
+		final double nVar = ref >= 0 ? x.batchSize[ref] : n;
+		VoxelBlocks.forEachBlock(nf, progress, canceled, (block, from, to) -> {
+			final int chunk = Math.min(CHUNK, to - from);
+			final double[] y = new double[n * chunk];
+			final double[] b = new double[p * chunk];
+			final double[] acc = new double[chunk];
+			final double[] sm = new double[chunk];
+			final double[] sum = new double[k * chunk];
+			for (int v0 = from; v0 < to; v0 += chunk) {
+				final int len = Math.min(chunk, to - v0);
+				x.gather(data, v0, len, y);
+				x.screen(y, len, f.status, v0);
+				x.solve(y, len, b);
+				// var.pooled: mean squared residual (over the reference batch with one)
+				Arrays.fill(acc, 0);
+				for (int j = 0; j < n; j++) {
+					if (ref >= 0 && x.batch[j] != ref) continue;
+					System.arraycopy(y, j * len, sm, 0, len);
+					for (int q = 0; q < p; q++) {
+						final double xq = x.x[j * p + q];
+						if (xq == 0) continue;
+						for (int v = 0; v < len; v++)
+							sm[v] -= xq * b[q * len + v];
+					}
+					for (int v = 0; v < len; v++)
+						acc[v] += sm[v] * sm[v];
+				}
+				for (int v = 0; v < len; v++) {
+					double g = 0;
+					for (int q = 0; q < k; q++)
+						g += x.grandWeights[q] * b[q * len + v];
+					f.grandMean[v0 + v] = g;
+					f.varPooled[v0 + v] = acc[v] / nVar;
+					acc[v] = Math.sqrt(acc[v] / nVar);
+				}
+				for (int q = 0; q < c; q++)
+					System.arraycopy(b, (k + q) * len, f.betaHat, q * nf + v0, len);
+				// z in place of y, and the batch sums of z
+				Arrays.fill(sum, 0);
+				for (int j = 0; j < n; j++) {
+					for (int v = 0; v < len; v++)
+						sm[v] = f.grandMean[v0 + v];
+					for (int q = 0; q < c; q++) {
+						final double xq = x.x[j * p + k + q];
+						for (int v = 0; v < len; v++)
+							sm[v] += xq * b[(k + q) * len + v];
+					}
+					final int row = j * len, so = x.batch[j] * len;
+					for (int v = 0; v < len; v++) {
+						final double z = (y[row + v] - sm[v]) / acc[v];
+						y[row + v] = z;
+						sum[so + v] += z;
+					}
+				}
+				for (int q = 0; q < k; q++)
+					for (int v = 0; v < len; v++)
+						sum[q * len + v] /= x.batchSize[q];
+				// two-pass within-batch variance (ddof 1)
+				Arrays.fill(b, 0, k * len, 0);
+				for (int j = 0; j < n; j++) {
+					final int row = j * len, so = x.batch[j] * len;
+					for (int v = 0; v < len; v++) {
+						final double d = y[row + v] - sum[so + v];
+						b[so + v] += d * d;
+					}
+				}
+				for (int v = 0; v < len; v++) {
+					final boolean ok = f.status[v0 + v] == 0;
+					if (!ok) {
+						f.grandMean[v0 + v] = Double.NaN;
+						f.varPooled[v0 + v] = Double.NaN;
+						for (int q = 0; q < c; q++)
+							f.betaHat[q * nf + v0 + v] = Double.NaN;
+					}
+					for (int q = 0; q < k; q++) {
+						final int i = q * nf + v0 + v;
+						f.gammaHat[i] = ok ? sum[q * len + v] : Double.NaN;
+						f.sampleVar[i] = !ok ? Double.NaN : x.batchSize[q] > 1 ? b[q * len + v] /
+							(x.batchSize[q] - 1) : 0;
+					}
+				}
+			}
+		});
+	}
+
+	/**
+	 * Priors per batch over the harmonised features (sva {@code gamma.bar}, {@code t2},
+	 * {@code aprior}, {@code bprior}): two passes (means, then squared deviations), with
+	 * per-block partial sums added in block order.
+	 */
+	private static void priors(final ComBatFit f, final BooleanSupplier canceled) {
+		final int k = f.x.nBatches, nf = f.nFeatures, nb = VoxelBlocks.nBlocks(nf);
+		final boolean meanOnly = f.options.meanOnly();
+		final long kept = f.counts[0];
+		final double[] mg = new double[k], md = new double[k];
+		final double[] part = new double[nb * 2 * k];
+		for (int pass = 0; pass < 2; pass++) {
+			final int ps = pass;
+			Arrays.fill(part, 0);
+			VoxelBlocks.forEachBlock(nf, Progress.NONE, canceled, (block, from, to) -> {
+				for (int q = 0; q < k; q++) {
+					double sg = 0, sd = 0;
+					for (int v = from; v < to; v++) {
+						if (f.status[v] != 0) continue;
+						final double g = f.gammaHat[q * nf + v], d = f.sampleVar[q * nf + v];
+						if (ps == 0) {
+							sg += g;
+							sd += d;
+						}
+						else {
+							sg += (g - mg[q]) * (g - mg[q]);
+							sd += (d - md[q]) * (d - md[q]);
+						}
+					}
+					part[(block * k + q) * 2] = sg;
+					part[(block * k + q) * 2 + 1] = sd;
+				}
+			});
+			for (int q = 0; q < k; q++) {
+				double sg = 0, sd = 0;
+				for (int block = 0; block < nb; block++) {
+					sg += part[(block * k + q) * 2];
+					sd += part[(block * k + q) * 2 + 1];
+				}
+				if (ps == 0) {
+					mg[q] = sg / kept;
+					md[q] = sd / kept;
+				}
+				else {
+					f.gammaBar[q] = mg[q];
+					f.tau2[q] = sg / (kept - 1);
+					final double m = md[q], s2 = sd / (kept - 1);
+					f.aPrior[q] = meanOnly ? Double.NaN : (2 * s2 + m * m) / s2;
+					f.bPrior[q] = meanOnly ? Double.NaN : (m * s2 + m * m * m) / s2;
+				}
+			}
+		}
+	}
+
+	/** gamma* = g, delta* = d for every feature of batch k (skipped features get NaN). */
+	private static void fill(final ComBatFit f, final int k, final double g, final double d) {
+		for (int v = 0; v < f.nFeatures; v++) {
+			final boolean ok = f.status[v] == 0;
+			f.gammaStar[k * f.nFeatures + v] = ok ? g : Double.NaN;
+			f.deltaStar[k * f.nFeatures + v] = ok ? d : Double.NaN;
+		}
+	}
+
+	/** neuroCombat {@code eb = False}: gamma* = gamma-hat, delta* = delta-hat^2. */
+	private static void noEb(final ComBatFit f, final int k) {
+		for (int v = 0; v < f.nFeatures; v++) {
+			final int i = k * f.nFeatures + v;
+			f.gammaStar[i] = f.gammaHat[i];
+			f.deltaStar[i] = f.status[v] != 0 ? Double.NaN : f.options.meanOnly() ? 1 : f.sampleVar[i];
+		}
+	}
+
+	/** sva: {@code postmean(gamma.hat, gamma.bar, 1, 1, t2)}, delta* = 1. */
+	private static void meanOnlyParametric(final ComBatFit f, final int k) {
+		final double t2 = f.tau2[k], gb = f.gammaBar[k];
+		for (int v = 0; v < f.nFeatures; v++) {
+			final int i = k * f.nFeatures + v;
+			f.gammaStar[i] = (t2 * f.gammaHat[i] + gb) / (t2 + 1);
+			f.deltaStar[i] = f.status[v] != 0 ? Double.NaN : 1;
+		}
+	}
+
+	/**
+	 * sva {@code it.sol}: from (gamma-hat, delta-hat^2), repeat
+	 * gamma_new = (n t2 gamma-hat + d_old gamma-bar) / (n t2 + d_old),
+	 * d_new = (sum2 / 2 + b) / (n / 2 + a - 1) with sum2 = sum_j (z_j - gamma_new)^2, until
+	 * max over all features of (|g_new - g_old| / g_old, |d_new - d_old| / d_old) <= 1e-4 (the
+	 * ratio itself is not made absolute, as in sva). All features of the batch iterate in
+	 * lockstep, so each runs exactly as many sweeps as in sva. sum2 comes from sufficient
+	 * statistics: sum_j (z_j - g)^2 = (n - 1) s^2 + n (z-bar - g)^2.
+	 */
+	private static void iterate(final ComBatFit f, final int k, final BooleanSupplier canceled) {
+		final int nf = f.nFeatures, nb = VoxelBlocks.nBlocks(nf), off = k * nf;
+		final double n = f.x.batchSize[k], t2 = f.tau2[k], gb = f.gammaBar[k];
+		final double a = f.aPrior[k], b = f.bPrior[k];
+		final double[] g = f.gammaStar, d = f.deltaStar;
+		for (int v = 0; v < nf; v++) {
+			g[off + v] = f.gammaHat[off + v];
+			d[off + v] = f.sampleVar[off + v];
+		}
+		final double[] change = new double[nb];
+		int count = 0;
+		double max;
+		do {
+			if (canceled.getAsBoolean()) throw new CancellationException();
+			VoxelBlocks.forEachBlock(nf, Progress.NONE, canceled, (block, from, to) -> {
+				double m = Double.NEGATIVE_INFINITY;
+				for (int v = from; v < to; v++) {
+					if (f.status[v] != 0) continue;
+					final int i = off + v;
+					final double gh = f.gammaHat[i], gOld = g[i], dOld = d[i];
+					final double gNew = (t2 * n * gh + dOld * gb) / (t2 * n + dOld);
+					final double dev = gh - gNew;
+					final double sum2 = (n - 1) * f.sampleVar[i] + n * dev * dev;
+					final double dNew = (0.5 * sum2 + b) / (n / 2 + a - 1);
+					final double cg = Math.abs(gNew - gOld) / gOld;
+					final double cd = Math.abs(dNew - dOld) / dOld;
+					// 0/0 (no change at zero) would stop sva with an error; count it as converged
+					if (cg > m) m = cg;
+					if (cd > m) m = cd;
+					g[i] = gNew;
+					d[i] = dNew;
+				}
+				change[block] = m;
+			});
+			max = Double.NEGATIVE_INFINITY;
+			for (final double c : change)
+				max = Math.max(max, c);
+			count++;
+		}
+		while (max > CONV && count < MAX_ITERATIONS);
+		f.iterations[k] = count;
+	}
+
+	/**
+	 * sva {@code int.eprior}: for each feature i, weights over every other harmonised feature j,
+	 * LH_j = (2 pi d_j)^(-n/2) exp(-sum_s (z_is - g_j)^2 / (2 d_j)); gamma* = sum g_j LH_j / sum
+	 * LH_j, delta* = sum d_j LH_j / sum LH_j. Evaluated as log LH_j minus its maximum over j, so
+	 * the weights never underflow to 0/0; sum_s (z_is - g_j)^2 = (n - 1) s_i^2 + n (g_i - g_j)^2.
+	 * O(V^2) per batch, parallel over i in blocks. In mean-only mode d = 1 and delta* = 1.
+	 */
+	private static void nonParametric(final ComBatFit f, final int k, final Progress progress,
+		final BooleanSupplier canceled)
+	{
+		final int nf = f.nFeatures, off = k * nf;
+		final boolean meanOnly = f.options.meanOnly();
+		final double n = f.x.batchSize[k];
+		final int m = (int) f.counts[0];
+		final int[] idx = new int[m];
+		final double[] g = new double[m], d = new double[m], logc = new double[m], w = new double[m];
+		int i0 = 0;
+		for (int v = 0; v < nf; v++)
+			if (f.status[v] == 0) {
+				idx[i0] = v;
+				g[i0] = f.gammaHat[off + v];
+				d[i0] = meanOnly ? 1 : f.sampleVar[off + v];
+				logc[i0] = -n / 2 * Math.log(2 * Math.PI * d[i0]);
+				w[i0] = 1 / (2 * d[i0]);
+				i0++;
+			}
+		for (int v = 0; v < nf; v++)
+			if (f.status[v] != 0) {
+				f.gammaStar[off + v] = Double.NaN;
+				f.deltaStar[off + v] = Double.NaN;
+			}
+		VoxelBlocks.forEachBlock(m, progress, canceled, (block, from, to) -> {
+			for (int i = from; i < to; i++) {
+				final double gi = g[i], ssi = (n - 1) * f.sampleVar[off + idx[i]];
+				double max = Double.NEGATIVE_INFINITY;
+				for (int j = 0; j < m; j++) {
+					if (j == i) continue;
+					final double dg = gi - g[j];
+					final double l = logc[j] - w[j] * (ssi + n * dg * dg);
+					if (l > max) max = l;
+				}
+				double s = 0, sg = 0, sd = 0;
+				for (int j = 0; j < m; j++) {
+					if (j == i) continue;
+					final double dg = gi - g[j];
+					final double l = logc[j] - w[j] * (ssi + n * dg * dg) - max;
+					if (l < EXP_UNDERFLOW) continue;
+					final double e = Math.exp(l);
+					s += e;
+					sg += g[j] * e;
+					sd += d[j] * e;
+				}
+				f.gammaStar[off + idx[i]] = sg / s;
+				f.deltaStar[off + idx[i]] = meanOnly ? 1 : sd / s;
+			}
+		});
+	}
+}
