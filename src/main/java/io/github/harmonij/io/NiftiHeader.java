@@ -445,7 +445,8 @@ public final class NiftiHeader {
 	 */
 	public String gridDifference(final NiftiHeader other) {
 		if (nx() != other.nx() || ny() != other.ny() || nz() != other.nz())
-			return "size " + sizeText() + " vs " + other.sizeText();
+			return "size " + nx() + "x" + ny() + "x" + nz() + " vs " + other.nx() + "x" +
+				other.ny() + "x" + other.nz();
 		final double[][] a = affine(), b = other.affine();
 		double max = 0;
 		for (int corner = 0; corner < 8; corner++) {
