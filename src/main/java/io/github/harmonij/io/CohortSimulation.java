@@ -108,7 +108,7 @@ public final class CohortSimulation {
 				" * [AD] * hippocampal weight) + " + CohortSimulator.NOISE_SD +
 				" * sqrt(gm) * N(0,1); image = truth * scale_site(x) + shift_site(x) * gm, " +
 				"scale and shift smooth in space");
-			VoxelwiseHarmonisation.writeText(dir.resolve("simulation.json"), Json.write(json));
+			VoxelwiseHarmonisation.writeText(dir.resolve("simulation.json"), JsonWriter.write(json));
 			folder.commit();
 		}
 		catch (final IOException e) {

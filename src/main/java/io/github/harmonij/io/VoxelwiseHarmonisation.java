@@ -477,7 +477,7 @@ public final class VoxelwiseHarmonisation {
 		json.put("status_codes", Map.of("0", "outside the mask", "1", "harmonised", "2",
 			"non-finite in some image (unchanged)", "3", "constant in all images (unchanged)", "4",
 			"constant within a site (unchanged)"));
-		writeText(dir.resolve("model.json"), Json.write(json));
+		writeText(dir.resolve("model.json"), JsonWriter.write(json));
 	}
 
 	/** The covariate coding as JSON: names, kinds and, for categories, levels and reference. */
@@ -588,7 +588,7 @@ public final class VoxelwiseHarmonisation {
 		json.put("peak_heap_mb", result.peakHeapMb);
 		json.put("threads", Parallelization.getTaskExecutor().getParallelism());
 		json.put("java", System.getProperty("java.version"));
-		writeText(file, Json.write(json));
+		writeText(file, JsonWriter.write(json));
 	}
 
 	private static long size(final Path p) {

@@ -9,9 +9,9 @@ import java.util.Map;
  * files; a reader comes with saved models). Doubles are written so that they
  * read back to the same bits; non-finite numbers become null.
  */
-public final class Json {
+public final class JsonWriter {
 
-	private Json() {}
+	private JsonWriter() {}
 
 	/** @return {@code value} as indented JSON text */
 	public static String write(final Object value) {
