@@ -14,6 +14,8 @@ import org.scijava.command.CommandInfo;
 import org.scijava.command.CommandModule;
 import org.scijava.event.EventHandler;
 import org.scijava.event.EventService;
+import org.scijava.log.LogLevel;
+import org.scijava.log.LogService;
 import org.scijava.module.ModuleItem;
 
 import io.github.harmonij.command.Commands;
@@ -59,9 +61,21 @@ public final class Harmonij {
 			}
 			return args.length == 0 ? BAD_INPUT : 0;
 		}
-		final String sub = args[0];
-		final String[] rest = Arrays.copyOfRange(args, 1, args.length);
+		int first = 0;
+		if (args[0].equals("--threads")) {
+			if (args.length < 3 || !args[1].matches("[1-9][0-9]*")) {
+				err.println("harmonij: --threads needs a positive number, before the subcommand: " +
+					"harmonij --threads 4 combat ...");
+				return BAD_INPUT;
+			}
+			System.setProperty("harmonij.threads", args[1]);
+			first = 2;
+		}
+		final String sub = args[first];
+		final String[] rest = Arrays.copyOfRange(args, first + 1, args.length);
 		try (Context context = new Context()) {
+			// Messages reach the user through stderr and the summary; the log would repeat them.
+			context.service(LogService.class).setLevel(LogLevel.WARN);
 			final ProgressPrinter progress = new ProgressPrinter(err);
 			context.service(EventService.class).subscribe(progress);
 			try {
@@ -170,7 +184,8 @@ public final class Harmonij {
 	}
 
 	private void usage(final Context context) {
-		out.println("Usage: harmonij <subcommand> [options]   (harmonij <subcommand> --help)");
+		out.println("Usage: harmonij [--threads N] <subcommand> [options]   " +
+			"(harmonij <subcommand> --help)");
 		out.println();
 		for (final CommandInfo info : Commands.all(context))
 			if (info.get(Commands.CLI) != null) out.println(String.format("  %-15s %s", info.get(
@@ -240,7 +255,10 @@ public final class Harmonij {
 		@EventHandler
 		public synchronized void onEvent(final StatusEvent e) {
 			final String msg = e.getStatusMessage();
-			if (msg != null && !msg.isEmpty() && !msg.equals(lastMessage)) {
+			// The module service's own "Running command: ..." lines say nothing new here.
+			if (msg != null && !msg.isEmpty() && !msg.equals(lastMessage) && !msg.startsWith(
+				"Running command") && !msg.startsWith("Command finished"))
+			{
 				err.println(msg);
 				lastMessage = msg;
 				lastDecile = -1;

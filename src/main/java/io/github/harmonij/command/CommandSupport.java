@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.function.Supplier;
 
+import net.imglib2.parallel.Parallelization;
+
 import org.scijava.app.StatusService;
 import org.scijava.command.ContextCommand;
 import org.scijava.log.LogService;
@@ -16,6 +18,12 @@ import io.github.harmonij.core.Progress;
 
 /** What HarmonIJ's commands share: option parsing, progress, and error handling. */
 final class CommandSupport {
+
+	/**
+	 * System property with the number of threads commands use (default: all cores). Results do
+	 * not depend on it: work is split in fixed voxel blocks.
+	 */
+	static final String THREADS_PROPERTY = "harmonij.threads";
 
 	private CommandSupport() {}
 
@@ -52,7 +60,8 @@ final class CommandSupport {
 		final StatusService status, final Supplier<T> body)
 	{
 		try {
-			return body.get();
+			final int threads = Integer.getInteger(THREADS_PROPERTY, 0);
+			return threads > 0 ? Parallelization.runWithNumThreads(threads, body::get) : body.get();
 		}
 		catch (final InputException e) {
 			log.error(e.getMessage());
