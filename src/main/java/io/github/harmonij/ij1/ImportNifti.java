@@ -14,8 +14,8 @@ import io.github.harmonij.core.InputException;
 import io.github.harmonij.io.NiftiIO;
 
 /**
- * File &gt; Import &gt; Open NIfTI...: opens a NIfTI-1/NIfTI-2 image ({@code .nii}, {@code .nii.gz},
- * {@code .hdr}/{@code .img} pairs) as a calibrated 32-bit stack or hyperstack, see
+ * File &gt; Import &gt; Open NIfTI...: opens a NIfTI-1/NIfTI-2 image ({@code .nii},
+ * {@code .nii.gz}, {@code .hdr}/{@code .img} pairs) as a calibrated 32-bit stack or hyperstack, see
  * {@link NiftiImagePlus} for orientation and calibration.
  * <p>
  * Macro: {@code run("Open NIfTI...", "open=[/data/sub-001_T1w.nii.gz]");} (no dialog when the path

@@ -23,12 +23,13 @@ import io.github.harmonij.io.NiftiImage;
  * <b>Calibration.</b> Pixel width, height and depth are {@code |pixdim[1..3]|} (0 read as 1); the
  * unit is the header's spatial unit ("mm" when unknown, the SPM/FSL convention). Origins are
  * chosen so that ImageJ's calibrated coordinates equal world (mm) coordinates for axis-aligned
- * affines with positive steps (RAS storage, e.g. MNI templates): {@code xOrigin = -offset_x / A[0][0]},
- * {@code zOrigin = -offset_z / A[2][2]} (voxel index of world 0), and for y, because of the flip,
- * {@code yOrigin = ny - 1 + offset_y / A[1][1]} with {@link Calibration#setInvertY invertY} on, so
- * y grows upwards as world y does. If the y step is negative, invertY is off and calibrated y still
- * equals world y. If the x or z step is negative (e.g. LAS), the origin is still the voxel at world
- * 0, but ImageJ can only count positive steps, so calibrated x (or z) is minus world x (or z). For
+ * affines with positive steps (RAS storage, e.g. MNI templates):
+ * {@code xOrigin = -offset_x / A[0][0]}, {@code zOrigin = -offset_z / A[2][2]} (voxel index of
+ * world 0), and for y, because of the flip, {@code yOrigin = ny - 1 + offset_y / A[1][1]} with
+ * {@link Calibration#setInvertY invertY} on, so y grows upwards as world y does. If the y step
+ * is negative, invertY is off and calibrated y still equals world y. If the x or z step is
+ * negative (e.g. LAS), the origin is still the voxel at world 0, but ImageJ can only count
+ * positive steps, so calibrated x (or z) is minus world x (or z). For
  * oblique or permuted affines the origins come from the diagonal alone (0 where it is 0) and are
  * only approximate; the exact affine stays in the header. The frame interval is {@code pixdim[4]}
  * when the time unit is s, ms or us. The display range is the minimum and maximum of the finite
