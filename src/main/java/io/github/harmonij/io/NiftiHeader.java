@@ -21,10 +21,10 @@ import java.util.Locale;
  * to 7 fold into {@link #nVolumes()} (so a 5-D vector image of 3 components is 3 volumes). Voxels
  * are stored x fastest, then y, z, then volume.
  * <p>
- * <b>Affine</b> ({@link #affine()}): the sform if {@code sform_code > 0}, else the qform (quaternion
- * with qfac from {@code pixdim[0]}, 0 read as 1) if {@code qform_code > 0}, else NIfTI-1 "method 1",
- * {@code diag(pixdim[1..3])} with zero offset. nibabel uses a centred fallback instead of method 1;
- * both are arbitrary for such files.
+ * <b>Affine</b> ({@link #affine()}): the sform if {@code sform_code > 0}, else the qform
+ * (quaternion with qfac from {@code pixdim[0]}, 0 read as 1) if {@code qform_code > 0}, else
+ * NIfTI-1 "method 1", {@code diag(pixdim[1..3])} with zero offset. nibabel uses a centred
+ * fallback instead of method 1; both are arbitrary for such files.
  */
 public final class NiftiHeader {
 
@@ -293,7 +293,7 @@ public final class NiftiHeader {
 		}
 	}
 
-	/** @return {@code qform_code} (0 unknown, 1 scanner, 2 aligned, 3 Talairach, 4 MNI, 5 template) */
+	/** @return {@code qform_code}: 0 unknown, 1 scanner, 2 aligned, 3 Talairach, 4 MNI, 5 other */
 	public int qformCode() {
 		return qformCode;
 	}
@@ -403,9 +403,9 @@ public final class NiftiHeader {
 
 	/**
 	 * The qform affine, whatever {@code qform_code} says. Follows the NIfTI-1 header's comments
-	 * ("method 2"): {@code a = sqrt(1 - b^2 - c^2 - d^2)}, or a = 0 with (b, c, d) renormalised when
-	 * that is negative; voxel sizes {@code pixdim[1..3]} (non-positive read as 1); the third column
-	 * times qfac.
+	 * ("method 2"): {@code a = sqrt(1 - b^2 - c^2 - d^2)}, or a = 0 with (b, c, d) renormalised
+	 * when that is negative; voxel sizes {@code pixdim[1..3]} (non-positive read as 1); the third
+	 * column times qfac.
 	 *
 	 * @return a new 3x4 matrix
 	 */
@@ -520,8 +520,8 @@ public final class NiftiHeader {
 	}
 
 	/**
-	 * @return a builder for a little-endian NIfTI-1 float32 header with dim {@code [3,1,1,1,1,1,1,1]},
-	 *         pixdim 1, no scaling, both codes 0
+	 * @return a builder for a little-endian NIfTI-1 float32 header with dim
+	 *         {@code [3,1,1,1,1,1,1,1]}, pixdim 1, no scaling, both codes 0
 	 */
 	public static Builder builder() {
 		return new Builder();

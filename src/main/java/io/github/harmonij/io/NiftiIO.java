@@ -85,8 +85,8 @@ public final class NiftiIO {
 
 		/**
 		 * @param volume index from 0
-		 * @param data {@code nx * ny * nz} scaled values, x fastest; a new array per call, so it may
-		 *          be kept
+		 * @param data {@code nx * ny * nz} scaled values, x fastest; a new array per call, so it
+		 *          may be kept
 		 */
 		void accept(long volume, float[] data);
 	}
@@ -240,7 +240,8 @@ public final class NiftiIO {
 		if (size[0] != geometry.nx() || size[1] != geometry.ny() || size[2] != geometry.nz())
 			throw new InputException("Cannot write " + p + ": the image is " + size[0] + "x" +
 				size[1] + "x" + size[2] + " but its geometry source is " + geometry.nx() + "x" +
-				geometry.ny() + "x" + geometry.nz() + ". Use the header of an image on the same grid.");
+				geometry.ny() + "x" + geometry.nz() + ". Use the header of an image on the same " +
+				"grid.");
 		final long n = geometry.voxelsPerVolume() * nVolumes;
 		if (n > MAX_ARRAY) throw new InputException("Cannot write " + p + ": " + n +
 			" voxels is more than one image can hold (" + MAX_ARRAY + ").");
@@ -322,7 +323,8 @@ public final class NiftiIO {
 
 		InputException readError(final IOException e) {
 			if (e instanceof ZipException) return new InputException(name +
-				" is not a valid gzip file (" + e.getMessage() + "). Copy or download it again.", e);
+				" is not a valid gzip file (" + e.getMessage() + "). Copy or download it again.",
+				e);
 			return new InputException("Could not read " + name + ": " + e.getMessage(), e);
 		}
 
@@ -336,7 +338,8 @@ public final class NiftiIO {
 				ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
 			final double slope = header.sclSlope();
 			final boolean scale = slope != 0 && Double.isFinite(slope);
-			final double inter = scale && Double.isFinite(header.sclInter()) ? header.sclInter() : 0;
+			final double inter = scale && Double.isFinite(header.sclInter()) ? header
+				.sclInter() : 0;
 			final int perChunk = buf.length / bytesPerVoxel;
 			int done = 0;
 			while (done < n) {
@@ -423,8 +426,8 @@ public final class NiftiIO {
 			headerFile = sibling(p, ".hdr", ".hdr.gz");
 			if (headerFile == null) {
 				if (!Files.exists(p)) throw notFound(p);
-				throw new InputException(p + " has no header file " + stem(p) + ".hdr (or .hdr.gz)." +
-					" Keep the .hdr and .img files of a pair together.");
+				throw new InputException(p + " has no header file " + stem(p) +
+					".hdr (or .hdr.gz). Keep the .hdr and .img files of a pair together.");
 			}
 		}
 		if (!Files.isRegularFile(headerFile)) throw notFound(headerFile);
@@ -452,7 +455,8 @@ public final class NiftiIO {
 			else {
 				throw new InputException(o.name + " is not a NIfTI-1/NIfTI-2 file (sizeof_hdr is " +
 					le + ", expected 348 or 540). Check that it is a NIfTI image" +
-					(headerGzipped ? "" : " and that it was not renamed from another format") + ".");
+					(headerGzipped ? "" : " and that it was not renamed from another format") +
+					".");
 			}
 			final byte[] rest = readUpTo(in, size - 4);
 			if (rest.length < size - 4) throw new InputException(o.name + " is truncated: its " +
@@ -462,7 +466,8 @@ public final class NiftiIO {
 			System.arraycopy(rest, 0, raw, 4, rest.length);
 			final ByteBuffer bb = ByteBuffer.wrap(raw).order(littleEndian ?
 				ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
-			final NiftiHeader.Builder b = size == 348 ? parse1(bb, o.name, lower) : parse2(bb, o.name);
+			final NiftiHeader.Builder b = size == 348 ? parse1(bb, o.name, lower) : parse2(bb,
+				o.name);
 			b.littleEndian(littleEndian);
 			final NiftiHeader parsed = b.build();
 			check(parsed, o.name);
@@ -480,8 +485,8 @@ public final class NiftiIO {
 				if (offset >= size + 4) {
 					final byte[] region = readUpTo(in, (int) (offset - size));
 					if (region.length < offset - size) throw new InputException(o.name +
-						" is truncated: its header and extensions need " + offset + " bytes, found " +
-						(size + region.length) + ".");
+						" is truncated: its header and extensions need " + offset +
+						" bytes, found " + (size + region.length) + ".");
 					ext = parseExtensions(region, bb.order());
 					consumed = offset;
 				}
@@ -506,9 +511,9 @@ public final class NiftiIO {
 					o.dataFile = lower.endsWith(".img") || lower.endsWith(".img.gz") ? p :
 						sibling(headerFile, ".img", ".img.gz");
 					if (o.dataFile == null || !Files.isRegularFile(o.dataFile))
-						throw new InputException(o.name + " is the header of a pair, but its image " +
-							"file " + stem(headerFile) + ".img (or .img.gz) was not found. Keep the .hdr " +
-							"and .img files together.");
+						throw new InputException(o.name + " is the header of a pair, but its " +
+							"image file " + stem(headerFile) + ".img (or .img.gz) was not found. " +
+							"Keep the .hdr and .img files together.");
 					in.close();
 					in = null;
 					o.data = openStream(o.dataFile);
@@ -516,8 +521,8 @@ public final class NiftiIO {
 					o.dataFileSize = Files.size(o.dataFile);
 					final long skipped = skip(o.data, o.header.voxOffset());
 					if (skipped < o.header.voxOffset()) throw new InputException(o.dataFile +
-						" is truncated: vox_offset is " + o.header.voxOffset() + " but the file has " +
-						skipped + " bytes.");
+						" is truncated: vox_offset is " + o.header.voxOffset() +
+						" but the file has " + skipped + " bytes.");
 				}
 			}
 			ok = true;
@@ -670,7 +675,8 @@ public final class NiftiIO {
 				dt + ", which is not a NIfTI datatype; the file is damaged or not NIfTI.");
 			throw new InputException(name + ": datatype " + dtName + " (code " + dt + ") is not " +
 				"supported. HarmonIJ reads scalar images (uint8 to uint64, float32, float64); " +
-				"convert it to a scalar type first (e.g. magnitude of complex data, or greyscale).");
+				"convert it to a scalar type first (e.g. magnitude of complex data, or " +
+				"greyscale).");
 		}
 	}
 
