@@ -48,7 +48,10 @@ public final class Harmonij {
 			(System.getenv("DISPLAY") == null || System.getenv("DISPLAY").isEmpty()))
 			System.setProperty("java.awt.headless", "true");
 		final int status = new Harmonij(System.out, System.err).execute(args);
-		System.exit(status);
+		// When a command opened ImageJ (the demo with a display), it lives until the user quits it.
+		if (status == 0 && !java.awt.GraphicsEnvironment.isHeadless() && ij.IJ.getInstance() != null)
+			ij.IJ.getInstance().exitWhenQuitting(true);
+		else System.exit(status);
 	}
 
 	/** Runs one command line; returns the exit status. Never calls System.exit. */

@@ -1,15 +1,113 @@
 // SPDX-License-Identifier: MIT
 package io.github.harmonij.display;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
-/** Opens HarmonIJ's results in ImageJ 1.x. */
+import ij.IJ;
+import ij.ImageJ;
+import ij.ImagePlus;
+import ij.measure.ResultsTable;
+
+import io.github.harmonij.core.InputException;
+import io.github.harmonij.io.Csv;
+import io.github.harmonij.io.CsvTable;
+import io.github.harmonij.io.JsonReader;
+
+/**
+ * Shows a harmonisation result folder in ImageJ 1.x: the original cohort and the harmonised cohort
+ * as 4-D hyperstacks with one display range (flip between them to compare), the differences with a
+ * diverging lookup table, the per-site mean difference, and summary.csv as a Results table.
+ */
 public final class ResultViewer {
 
 	private ResultViewer() {}
 
-	/** Opens the demo's cohort and results in an ImageJ window. */
-	public static void showDemo(final Path dir) {
-		throw new UnsupportedOperationException("display lands with the NIfTI reader");
+	/** Opens the demo's ComBat results in an ImageJ window (starting ImageJ if needed). */
+	public static void showDemo(final Path demoDir) {
+		if (IJ.getInstance() == null) new ImageJ();
+		showRun(demoDir.resolve("combat"));
+	}
+
+	/**
+	 * Shows the results of a voxelwise run (a folder with run.json, harmonised/, difference/).
+	 * When the cohort does not fit in memory, says so and shows the folder instead.
+	 */
+	public static void showRun(final Path out) {
+		final Map<String, Object> run = readRun(out);
+		@SuppressWarnings("unchecked")
+		final List<Map<String, Object>> inputs = (List<Map<String, Object>>) run.get("inputs");
+		final List<Path> originals = new ArrayList<>(), harmonised = new ArrayList<>(),
+			differences = new ArrayList<>();
+		final List<String> labels = new ArrayList<>();
+		final Map<String, Integer> siteIndex = new LinkedHashMap<>();
+		final int[] site = new int[inputs.size()];
+		for (int j = 0; j < inputs.size(); j++) {
+			final Map<String, Object> in = inputs.get(j);
+			originals.add(Path.of((String) in.get("image")));
+			harmonised.add(out.resolve("harmonised").resolve((String) in.get("output")));
+			differences.add(out.resolve("difference").resolve((String) in.get("output")));
+			labels.add(in.get("subject") + " (" + in.get("batch") + ")");
+			site[j] = siteIndex.computeIfAbsent((String) in.get("batch"), k -> siteIndex.size());
+		}
+		final String method = String.valueOf(run.get("method"));
+		try {
+			final ImagePlus before = CohortStacks.cohort("Original cohort", originals, labels);
+			final ImagePlus after = CohortStacks.cohort("Harmonised (" + method + ")", harmonised,
+				labels);
+			CohortStacks.sameDisplayRange(before, after);
+			final ImagePlus diff = CohortStacks.cohort("Difference (" + method + ")", differences,
+				labels);
+			CohortStacks.showAsDifference(diff);
+			final ImagePlus siteDiff = CohortStacks.siteMeans(diff, site, siteIndex.keySet().toArray(
+				new String[0]), "Mean difference per site (" + method + ")");
+			CohortStacks.showAsDifference(siteDiff);
+			siteDiff.setDisplayRange(diff.getDisplayRangeMin(), diff.getDisplayRangeMax());
+			final ImagePlus[] views = { before, after, diff, siteDiff };
+			for (int i = 0; i < views.length; i++)
+				CohortStacks.showZoomed(views[i], 10 + (i % 2) * 520, 120 + (i / 2) * 460, 440);
+		}
+		catch (final InputException e) {
+			IJ.log("HarmonIJ: " + e.getMessage());
+		}
+		showSummary(out.resolve("summary.csv"));
+	}
+
+	/** Shows a CSV file as an ImageJ Results table named after it. */
+	public static void showSummary(final Path csv) {
+		if (!Files.exists(csv)) return;
+		final CsvTable t = Csv.read(csv);
+		final ResultsTable rt = new ResultsTable();
+		for (int r = 0; r < t.nRows(); r++) {
+			rt.incrementCounter();
+			for (int c = 0; c < t.nColumns(); c++) {
+				final String v = t.cell(r, c);
+				final double d = Csv.parseNumber(v);
+				if (Double.isNaN(d)) rt.addValue(t.header().get(c), v);
+				else rt.addValue(t.header().get(c), d);
+			}
+		}
+		final String title = "HarmonIJ " + csv.getParent().getFileName() + " summary";
+		rt.show(title);
+		final java.awt.Window w = ij.WindowManager.getWindow(title);
+		if (w != null) w.setBounds(1050, 120, 720, 200);
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, Object> readRun(final Path out) {
+		try {
+			return (Map<String, Object>) JsonReader.parse(new String(Files.readAllBytes(out.resolve(
+				"run.json")), StandardCharsets.UTF_8));
+		}
+		catch (final IOException e) {
+			throw new InputException(out + " has no readable run.json; is it a HarmonIJ result " +
+				"folder? (" + e.getMessage() + ")");
+		}
 	}
 }

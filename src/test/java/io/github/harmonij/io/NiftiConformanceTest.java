@@ -360,15 +360,16 @@ class NiftiConformanceTest {
 	}
 
 	private static Path sharedData() {
-		final Path p = Paths.get(System.getProperty("harmonij.shared.data", "/work/shared/data"));
-		return Files.isDirectory(p) ? p : null;
+		// CI and developers have the project's shared/ folder beside the clone.
+		final Path p = Paths.get(System.getProperty("harmonij.shared.data", "../shared/data"));
+		return Files.isDirectory(p.resolve("template")) ? p : null;
 	}
 
 	@SuppressWarnings("unchecked")
 	static List<Map<String, Object>> entries() throws IOException {
 		final String text = new String(Files.readAllBytes(resourceRoot().resolve(FOLDER +
 			"/expected.json")), StandardCharsets.UTF_8);
-		final Map<String, Object> root = (Map<String, Object>) Json.parse(text);
+		final Map<String, Object> root = (Map<String, Object>) JsonReader.parse(text);
 		final List<Map<String, Object>> out = new ArrayList<>();
 		for (final Object o : (List<Object>) root.get("files"))
 			out.add((Map<String, Object>) o);

@@ -7,22 +7,26 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A minimal JSON reader for test reference files (no JSON library is on the test classpath).
+ * A small JSON reader for HarmonIJ's own files (run.json, model.json) and reference files.
  * Objects become {@code LinkedHashMap<String, Object>}, arrays {@code ArrayList<Object>}, numbers
  * {@code Double}, plus String, Boolean and null. Accepts Python's {@code NaN}, {@code Infinity}
  * and {@code -Infinity} tokens, which {@code json.dump} writes for non-finite floats.
  */
-final class Json {
+public final class JsonReader {
 
 	private final String s;
 	private int pos;
 
-	private Json(final String s) {
+	private JsonReader(final String s) {
 		this.s = s;
 	}
 
-	static Object parse(final String text) {
-		final Json j = new Json(text);
+	/**
+	 * @return the value of a JSON text
+	 * @throws IllegalArgumentException naming the position of a syntax error
+	 */
+	public static Object parse(final String text) {
+		final JsonReader j = new JsonReader(text);
 		final Object v = j.value();
 		j.space();
 		if (j.pos != text.length()) throw j.error("trailing characters");
