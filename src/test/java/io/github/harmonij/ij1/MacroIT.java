@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: MIT
+package io.github.harmonij.ij1;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * ImageJ 1.x macros against the packaged plugin in {@code target/app}, the way a user runs them:
+ * {@code harmonij macro FILE.ijm ARG} (ImageJ with its plugins folder, in batch mode, under Xvfb
+ * when there is no display). Runs after {@code package} (failsafe).
+ */
+class MacroIT {
+
+	/** No macro here needs more; a hang (a modal dialog) must fail, not block CI. */
+	private static final long TIMEOUT_S = 240;
+
+	@TempDir
+	static Path tmp;
+
+	static Path app;
+
+	/** What a macro run printed and returned. */
+	static final class Run {
+
+		int status;
+
+		String out;
+	}
+
+	@BeforeAll
+	static void findApp() {
+		app = Paths.get(System.getProperty("harmonij.app", "target/app"));
+		assertTrue(Files.isRegularFile(app.resolve("ij.jar")), "packaged app at " + app
+			.toAbsolutePath());
+		final boolean display = System.getenv("DISPLAY") != null && !System.getenv("DISPLAY")
+			.isEmpty();
+		Assumptions.assumeTrue(display || onPath("xvfb-run"),
+			"needs a display or xvfb-run (apt-get install xvfb)");
+	}
+
+	static Run macro(final Path macro, final String arg) throws IOException,
+		InterruptedException
+	{
+		final List<String> cmd = new ArrayList<>();
+		final String display = System.getenv("DISPLAY");
+		if (display == null || display.isEmpty()) {
+			cmd.add("xvfb-run");
+			cmd.add("-a");
+		}
+		cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+		cmd.add("-Dplugins.dir=" + app.toAbsolutePath());
+		cmd.add("-cp");
+		cmd.add(app.resolve("ij.jar") + File.pathSeparator + app.resolve("plugins") + "/*" +
+			File.pathSeparator + app.resolve("plugins/jars") + "/*");
+		cmd.add("io.github.harmonij.ij1.MacroRunner");
+		cmd.add(macro.toAbsolutePath().toString());
+		if (arg != null) cmd.add(arg);
+		final Path log = Files.createTempFile(tmp, "macro", ".log");
+		final Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log
+			.toFile()).start();
+		final Run r = new Run();
+		if (!p.waitFor(TIMEOUT_S, TimeUnit.SECONDS)) {
+			p.descendants().forEach(ProcessHandle::destroyForcibly);
+			p.destroyForcibly();
+			throw new AssertionError("macro " + macro + " did not end in " + TIMEOUT_S + " s:\n" +
+				new String(Files.readAllBytes(log), StandardCharsets.UTF_8));
+		}
+		r.status = p.exitValue();
+		r.out = new String(Files.readAllBytes(log), StandardCharsets.UTF_8);
+		return r;
+	}
+
+	static Path write(final String name, final String text) throws IOException {
+		final Path p = tmp.resolve(name);
+		Files.write(p, text.getBytes(StandardCharsets.UTF_8));
+		return p;
+	}
+
+	@Test
+	void menusAreInstalled() throws Exception {
+		final Run r = macro(write("menus.ijm", "List.setCommands;\n" +
+			"labels = newArray(\"Harmonise Cohort (ComBat)...\", \"Harmonise Cohort (Linear Regression)...\", " +
+			"\"Harmonise Table (ComBat)...\", \"Harmonise Table (Linear Regression)...\", " +
+			"\"Simulate Multi-site Cohort...\", \"About HarmonIJ\", \"Open NIfTI...\", \"Save NIfTI...\");\n" +
+			"for (i = 0; i < labels.length; i++) print(labels[i] + \" -> \" + List.get(labels[i]));\n"),
+			null);
+		assertEquals(0, r.status, r.out);
+		for (final String label : new String[] { "Harmonise Cohort (ComBat)...",
+			"Simulate Multi-site Cohort...", "About HarmonIJ" })
+			assertTrue(r.out.contains(label + " -> io.github.harmonij.ij1.CommandShim"), label +
+				" in\n" + r.out);
+		assertTrue(r.out.contains("Open NIfTI... -> io.github.harmonij.ij1.ImportNifti"), r.out);
+		assertTrue(r.out.contains("Save NIfTI... -> io.github.harmonij.ij1.SaveNifti"), r.out);
+	}
+
+	@Test
+	void exampleCohortMacroRuns() throws Exception {
+		final Path dir = tmp.resolve("cohort-macro");
+		Files.createDirectories(dir);
+		final Run r = macro(Paths.get("macros/harmonise_cohort.ijm"), dir.toString());
+		assertEquals(0, r.status, r.out);
+		assertTrue(r.out.contains("(all sites),24"), "summary printed:\n" + r.out);
+		for (final String f : new String[] { "combat/summary.csv", "combat/run.json",
+			"combat/model/model.json", "regress/summary.csv", "cohort/cohort.csv" })
+			assertTrue(Files.exists(dir.resolve(f)), f);
+		try (var s = Files.list(dir.resolve("combat/harmonised"))) {
+			assertEquals(24, s.count());
+		}
+	}
+
+	@Test
+	void macroErrorEndsTheRunInsteadOfHanging() throws Exception {
+		final Run r = macro(write("bad.ijm", "run(\"Harmonise Cohort (ComBat)...\", " +
+			"\"manifest=[" + tmp.resolve("nowhere.csv") + "] batch=site out=[" + tmp.resolve("x") +
+			"]\");\nprint(\"not reached\");\n"), null);
+		assertEquals(2, r.status, r.out);
+		assertTrue(r.out.contains("nowhere.csv"), "names the missing file:\n" + r.out);
+		assertFalse(r.out.contains("not reached"), r.out);
+		assertFalse(Files.exists(tmp.resolve("x")), "no output folder");
+	}
+
+	private static boolean onPath(final String program) {
+		for (final String dir : System.getenv("PATH").split(File.pathSeparator))
+			if (Files.isExecutable(Paths.get(dir, program))) return true;
+		return false;
+	}
+}
