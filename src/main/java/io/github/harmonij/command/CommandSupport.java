@@ -64,7 +64,8 @@ final class CommandSupport {
 			return threads > 0 ? Parallelization.runWithNumThreads(threads, body::get) : body.get();
 		}
 		catch (final InputException e) {
-			log.error(e.getMessage());
+			// The cancel reason reaches the user: the CLI prints it, the ImageJ bridge shows it.
+			log.debug(e.getMessage());
 			command.cancel(e.getMessage());
 		}
 		catch (final CancellationException e) {

@@ -180,6 +180,81 @@ class HarmonijCliTest {
 	}
 
 	@Test
+	void resultsDoNotDependOnTheNumberOfThreads() throws IOException {
+		final Path one = dir.resolve("threads-1"), two = dir.resolve("threads-4");
+		final String[] common = { "combat", "--manifest", cohort.resolve("cohort.csv").toString(),
+			"--batch", "site", "--covariates", "age,sex", "--categorical", "sex", "--eb",
+			"parametric" };
+		try {
+			assertEquals(0, harmonij(concat(new String[] { "--threads", "1" }, common, new String[] {
+				"--out", one.toString() })).status);
+			assertEquals(0, harmonij(concat(new String[] { "--threads", "4" }, common, new String[] {
+				"--out", two.toString() })).status);
+		}
+		finally {
+			System.clearProperty("harmonij.threads");
+		}
+		for (final String f : new String[] { "harmonised/sub-007.nii.gz", "model/gamma_star.nii.gz",
+			"model/delta_star.nii.gz", "model/var_pooled.nii.gz" })
+			assertArrayEquals(NiftiIO.read(one.resolve(f)).data(), NiftiIO.read(two.resolve(f)).data(),
+				f);
+		assertArrayEquals(Files.readAllBytes(one.resolve("summary.csv")), Files.readAllBytes(two
+			.resolve("summary.csv")));
+	}
+
+	@Test
+	void aSiteWithOneSubjectNeedsMeanOnly() throws IOException {
+		// Keep one subject of SiteC: ComBat refuses (and says mean-only can run), mean-only runs.
+		final List<String> lines = Files.readAllLines(cohort.resolve("cohort.csv"));
+		final StringBuilder csv = new StringBuilder(lines.get(0)).append('\n');
+		boolean keptC = false;
+		for (final String line : lines.subList(1, lines.size())) {
+			if (line.contains("SiteC")) {
+				if (keptC) continue;
+				keptC = true;
+			}
+			csv.append(line.replace("images/", cohort.resolve("images").toString() + "/")).append(
+				'\n');
+		}
+		final Path manifest = dir.resolve("one-in-c.csv");
+		Files.write(manifest, csv.toString().getBytes(StandardCharsets.UTF_8));
+		final Run refused = harmonij("combat", "--manifest", manifest.toString(), "--batch", "site",
+			"--out", dir.resolve("one-c").toString());
+		assertEquals(2, refused.status);
+		assertTrue(refused.err.contains("SiteC") && refused.err.contains("mean-only"), refused.err);
+		final Run meanOnly = harmonij("combat", "--manifest", manifest.toString(), "--batch", "site",
+			"--mean-only", "--out", dir.resolve("one-c-mean").toString());
+		assertEquals(0, meanOnly.status, meanOnly.err);
+	}
+
+	@Test
+	void gridMismatchIsReportedBeforeAnyWork() throws IOException {
+		final List<String> lines = Files.readAllLines(cohort.resolve("cohort.csv"));
+		final Path odd = dir.resolve("odd.nii.gz");
+		final NiftiImage template = NiftiIO.read(cohort.resolve("images/sub-001.nii.gz"));
+		final NiftiHeader small = template.header().toBuilder().dim(new long[] { 3, 10, 10, 10, 1, 1,
+			1, 1 }).build();
+		NiftiIO.write(odd, small.forFloat32(1), new float[1000], 1);
+		final StringBuilder csv = new StringBuilder(lines.get(0)).append('\n');
+		for (int i = 1; i < lines.size(); i++)
+			csv.append((i == 5 ? lines.get(i).replaceFirst("images/sub-005.nii.gz", odd.toString())
+				: lines.get(i).replace("images/", cohort.resolve("images").toString() + "/"))).append(
+					'\n');
+		final Path manifest = dir.resolve("odd.csv");
+		Files.write(manifest, csv.toString().getBytes(StandardCharsets.UTF_8));
+		final Run r = harmonij("combat", "--manifest", manifest.toString(), "--batch", "site",
+			"--out", dir.resolve("odd-out").toString());
+		assertEquals(2, r.status);
+		assertTrue(r.err.contains("row 6") && r.err.contains("sub-005") && r.err.contains(
+			"odd.nii.gz") && r.err.contains("Resample"), r.err);
+		assertFalse(Files.exists(dir.resolve("odd-out")));
+	}
+
+	static String[] concat(final String[]... parts) {
+		return Stream.of(parts).flatMap(Stream::of).toArray(String[]::new);
+	}
+
+	@Test
 	void helpListsSubcommandsAndOptions() {
 		final Run all = harmonij("--help");
 		assertEquals(0, all.status);
