@@ -79,11 +79,30 @@ public final class ResultViewer {
 		showSummary(out.resolve("summary.csv"));
 	}
 
-	/** Shows a CSV file as an ImageJ Results table named after it. */
+	/** Shows a run's summary.csv as an ImageJ Results table named after the run's folder. */
 	public static void showSummary(final Path csv) {
 		if (!Files.exists(csv)) return;
-		final CsvTable t = Csv.read(csv);
+		final String title = "HarmonIJ " + csv.getParent().getFileName() + " summary";
+		showTable(csv, title);
+		final java.awt.Window w = ij.WindowManager.getWindow(title);
+		if (w != null) w.setBounds(1050, 120, 720, 200);
+	}
+
+	/**
+	 * Shows a CSV file as an ImageJ table (numbers as numbers, other cells as text).
+	 *
+	 * @return the table
+	 */
+	public static ResultsTable showTable(final Path csv, final String title) {
+		final ResultsTable rt = toResultsTable(Csv.read(csv));
+		rt.show(title);
+		return rt;
+	}
+
+	/** @return the CSV table as a ResultsTable (numbers as numbers, other cells as text) */
+	public static ResultsTable toResultsTable(final CsvTable t) {
 		final ResultsTable rt = new ResultsTable();
+		rt.setPrecision(6); // shown with 6 decimals; the table holds full doubles
 		for (int r = 0; r < t.nRows(); r++) {
 			rt.incrementCounter();
 			for (int c = 0; c < t.nColumns(); c++) {
@@ -93,10 +112,7 @@ public final class ResultViewer {
 				else rt.addValue(t.header().get(c), d);
 			}
 		}
-		final String title = "HarmonIJ " + csv.getParent().getFileName() + " summary";
-		rt.show(title);
-		final java.awt.Window w = ij.WindowManager.getWindow(title);
-		if (w != null) w.setBounds(1050, 120, 720, 200);
+		return rt;
 	}
 
 	@SuppressWarnings("unchecked")
