@@ -34,6 +34,9 @@ public final class ComparisonViewer {
 	/** Bins per axis of the joint histogram. */
 	private static final int BINS = 256;
 
+	/** Title of the summary table. */
+	private static final String TABLE = "Compare Two Scans";
+
 	private ComparisonViewer() {}
 
 	/**
@@ -69,7 +72,9 @@ public final class ComparisonViewer {
 		if (pw != null) pw.setLocation(910, 120);
 		final ImagePlus joint = jointHistogram(pair, range, "Joint histogram " + names);
 		CohortStacks.showZoomed(joint, 910, 600, 256);
-		table(scanA, scanB, c).show("Compare Two Scans");
+		table(scanA, scanB, c).show(TABLE);
+		final java.awt.Window w = ij.WindowManager.getWindow(TABLE);
+		if (w != null) w.setBounds(10, 600, 880, 130);
 	}
 
 	/** The summary numbers as a one-row Results table. */

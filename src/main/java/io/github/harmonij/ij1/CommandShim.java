@@ -131,7 +131,7 @@ public class CommandShim implements PlugIn {
 	 * @return the table's title, or null if {@code table} is not an open table
 	 */
 	private static String useOpenTable(final CommandInfo info, final Map<String, String> options) {
-		if (GraphicsEnvironment.isHeadless() || info.getInput("table", File.class) == null)
+		if (GraphicsEnvironment.isHeadless() || !hasFileInput(info, "table"))
 			return null;
 		final String title = options.get("table");
 		final ResultsTable rt = OpenTables.find(title);
@@ -174,7 +174,7 @@ public class CommandShim implements PlugIn {
 			}
 			else gd.addStringField(key, text, 30);
 		}
-		if (info.getInput("table", File.class) != null) gd.addMessage(
+		if (hasFileInput(info, "table")) gd.addMessage(
 			"table: a CSV file, or the title of an open table (e.g. Results).\n" +
 				"out: a new CSV file; for an open table it may be left empty.");
 		gd.showDialog();
@@ -198,6 +198,12 @@ public class CommandShim implements PlugIn {
 			}
 		}
 		return options;
+	}
+
+	private static boolean hasFileInput(final CommandInfo info, final String name) {
+		for (final ModuleItem<?> item : Commands.userInputs(info))
+			if (item.getName().equals(name) && item.getType() == File.class) return true;
+		return false;
 	}
 
 	private static boolean hasResults() {
