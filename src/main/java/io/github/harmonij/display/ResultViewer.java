@@ -27,6 +27,9 @@ import io.github.harmonij.io.JsonReader;
  */
 public final class ResultViewer {
 
+	/** Left edge of the summary table: right of the image windows. */
+	private static int summaryX = 760;
+
 	private ResultViewer() {}
 
 	/** Opens the demo's ComBat results in an ImageJ window (starting ImageJ if needed). */
@@ -69,9 +72,23 @@ public final class ResultViewer {
 				new String[0]), "Mean difference per site (" + method + ")");
 			CohortStacks.showAsDifference(siteDiff);
 			siteDiff.setDisplayRange(diff.getDisplayRangeMin(), diff.getDisplayRangeMax());
+			// A 2 x 2 grid below the ImageJ bar, each window next to the one before, so that the
+			// four fit a 1600 x 1000 screen at the zoom ImageJ allows (steps of 25 %).
 			final ImagePlus[] views = { before, after, diff, siteDiff };
-			for (int i = 0; i < views.length; i++)
-				CohortStacks.showZoomed(views[i], 10 + (i % 2) * 520, 120 + (i / 2) * 460, 440);
+			final int size = 340;
+			int x = 10, y = 110, rowBottom = y;
+			for (int i = 0; i < views.length; i++) {
+				if (i == 2) {
+					x = 10;
+					y = rowBottom + 8;
+				}
+				CohortStacks.showZoomed(views[i], x, y, size);
+				final java.awt.Window w = views[i].getWindow();
+				if (w == null) continue;
+				x = w.getX() + w.getWidth() + 8;
+				rowBottom = Math.max(rowBottom, w.getY() + w.getHeight());
+				summaryX = Math.max(summaryX, x);
+			}
 		}
 		catch (final InputException e) {
 			IJ.log("HarmonIJ: " + e.getMessage());
@@ -79,11 +96,30 @@ public final class ResultViewer {
 		showSummary(out.resolve("summary.csv"));
 	}
 
-	/** Shows a CSV file as an ImageJ Results table named after it. */
+	/** Shows a run's summary.csv as an ImageJ Results table named after the run's folder. */
 	public static void showSummary(final Path csv) {
 		if (!Files.exists(csv)) return;
-		final CsvTable t = Csv.read(csv);
+		final String title = "HarmonIJ " + csv.getParent().getFileName() + " summary";
+		showTable(csv, title);
+		final java.awt.Window w = ij.WindowManager.getWindow(title);
+		if (w != null) w.setBounds(summaryX, 110, 640, 190);
+	}
+
+	/**
+	 * Shows a CSV file as an ImageJ table (numbers as numbers, other cells as text).
+	 *
+	 * @return the table
+	 */
+	public static ResultsTable showTable(final Path csv, final String title) {
+		final ResultsTable rt = toResultsTable(Csv.read(csv));
+		rt.show(title);
+		return rt;
+	}
+
+	/** @return the CSV table as a ResultsTable (numbers as numbers, other cells as text) */
+	public static ResultsTable toResultsTable(final CsvTable t) {
 		final ResultsTable rt = new ResultsTable();
+		rt.setPrecision(6); // shown with 6 decimals; the table holds full doubles
 		for (int r = 0; r < t.nRows(); r++) {
 			rt.incrementCounter();
 			for (int c = 0; c < t.nColumns(); c++) {
@@ -93,10 +129,7 @@ public final class ResultViewer {
 				else rt.addValue(t.header().get(c), d);
 			}
 		}
-		final String title = "HarmonIJ " + csv.getParent().getFileName() + " summary";
-		rt.show(title);
-		final java.awt.Window w = ij.WindowManager.getWindow(title);
-		if (w != null) w.setBounds(1050, 120, 720, 200);
+		return rt;
 	}
 
 	@SuppressWarnings("unchecked")

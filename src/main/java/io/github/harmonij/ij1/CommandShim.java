@@ -20,11 +20,15 @@ import org.scijava.widget.FileWidget;
 import ij.IJ;
 import ij.Macro;
 import ij.gui.GenericDialog;
+import ij.macro.Interpreter;
+import ij.measure.ResultsTable;
 import ij.plugin.PlugIn;
 
 import io.github.harmonij.command.Commands;
 import io.github.harmonij.command.MacroOptions;
 import io.github.harmonij.core.InputException;
+import io.github.harmonij.display.ResultDisplays;
+import io.github.harmonij.display.ResultViewer;
 
 /**
  * The ImageJ 1.x face of a HarmonIJ command: {@code plugins.config} lists one entry per command,
@@ -36,6 +40,12 @@ import io.github.harmonij.core.InputException;
  * accept; in a macro the dialog is filled from the options and not shown. It runs the command in
  * the shared context, shows progress in ImageJ's status bar and progress bar, and cancels the run
  * when Esc is pressed. Headless (no display), it reads the macro options directly.
+ * <p>
+ * With a display, and outside batch-mode macros, it then shows the results
+ * ({@link ResultDisplays}); the command itself never opens a window, so the recorder writes one
+ * {@code run(...)} line that replays to the same outputs. A table command also accepts the title
+ * of an open table, {@code table=[Results]}, in place of a CSV file ({@link OpenTables}); its
+ * result is then shown as a new table, also in batch mode.
  */
 public class CommandShim implements PlugIn {
 
@@ -89,12 +99,18 @@ public class CommandShim implements PlugIn {
 		IJ.resetEscape();
 		escWatcher.start();
 		try {
-			final CommandModule module = Commands.run(context, info, Commands.inputs(info, options),
-				m -> running[0] = m);
+			final String openTable = useOpenTable(info, options);
+			final Map<String, Object> inputs = Commands.inputs(info, options);
+			final CommandModule module = Commands.run(context, info, inputs, m -> running[0] = m);
 			for (final ModuleItem<?> item : info.outputs()) {
 				final Object value = item.getValue(module);
 				if (value instanceof String) IJ.log((String) value);
 			}
+			escWatcher.interrupt();
+			if (openTable != null) ResultViewer.showTable(new File(options.get("out")).toPath(),
+				openTable + " harmonised");
+			else if (!GraphicsEnvironment.isHeadless() && !Interpreter.isBatchMode())
+				ResultDisplays.show(className, inputs);
 		}
 		catch (final InputException e) {
 			// In a macro, abort it with the message; interactively, say it in a dialog.
@@ -106,6 +122,25 @@ public class CommandShim implements PlugIn {
 			escWatcher.interrupt();
 			IJ.showProgress(1.0);
 		}
+	}
+
+	/**
+	 * {@code table=[title]} naming an open table: writes it to a temporary CSV and puts that in
+	 * the options, with a temporary output file unless {@code out} is given.
+	 *
+	 * @return the table's title, or null if {@code table} is not an open table
+	 */
+	private static String useOpenTable(final CommandInfo info, final Map<String, String> options) {
+		if (GraphicsEnvironment.isHeadless() || !hasFileInput(info, "table"))
+			return null;
+		final String title = options.get("table");
+		final ResultsTable rt = OpenTables.find(title);
+		if (rt == null) return null;
+		options.put("table", OpenTables.toCsv(rt, title.trim()).toString());
+		final String out = options.get("out");
+		if (out == null || out.trim().isEmpty()) options.put("out", OpenTables.temporaryOutput(
+			title.trim()).toString());
+		return title.trim();
 	}
 
 	/** @return the options the user chose, or null if the dialog was canceled */
@@ -128,6 +163,8 @@ public class CommandShim implements PlugIn {
 			else if (t == File.class) {
 				if (FileWidget.DIRECTORY_STYLE.equals(item.getWidgetStyle())) gd.addDirectoryField(key,
 					text, 40);
+				else if (key.equals("table")) gd.addFileField(key, text.isEmpty() &&
+					hasResults() ? "Results" : text, 40);
 				else gd.addFileField(key, text, 40);
 			}
 			else if (Number.class.isAssignableFrom(box(t))) {
@@ -137,6 +174,9 @@ public class CommandShim implements PlugIn {
 			}
 			else gd.addStringField(key, text, 30);
 		}
+		if (hasFileInput(info, "table")) gd.addMessage(
+			"table: a CSV file, or the title of an open table (e.g. Results).\n" +
+				"out: a new CSV file; for an open table it may be left empty.");
 		gd.showDialog();
 		if (gd.wasCanceled()) return null;
 		final Map<String, String> options = new LinkedHashMap<>();
@@ -158,6 +198,17 @@ public class CommandShim implements PlugIn {
 			}
 		}
 		return options;
+	}
+
+	private static boolean hasFileInput(final CommandInfo info, final String name) {
+		for (final ModuleItem<?> item : Commands.userInputs(info))
+			if (item.getName().equals(name) && item.getType() == File.class) return true;
+		return false;
+	}
+
+	private static boolean hasResults() {
+		final ResultsTable rt = ResultsTable.getResultsTable();
+		return rt != null && rt.size() > 0;
 	}
 
 	private static Class<?> box(final Class<?> t) {

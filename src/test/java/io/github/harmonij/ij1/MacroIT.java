@@ -97,12 +97,12 @@ class MacroIT {
 		final Run r = macro(write("menus.ijm", "List.setCommands;\n" +
 			"labels = newArray(\"Harmonise Cohort (ComBat)...\", \"Harmonise Cohort (Linear Regression)...\", " +
 			"\"Harmonise Table (ComBat)...\", \"Harmonise Table (Linear Regression)...\", " +
-			"\"Simulate Multi-site Cohort...\", \"About HarmonIJ\", \"Open NIfTI...\", \"Save NIfTI...\");\n" +
+			"\"Compare Two Scans...\", \"Simulate Multi-site Cohort...\", \"About HarmonIJ\", \"Open NIfTI...\", \"Save NIfTI...\");\n" +
 			"for (i = 0; i < labels.length; i++) print(labels[i] + \" -> \" + List.get(labels[i]));\n"),
 			null);
 		assertEquals(0, r.status, r.out);
 		for (final String label : new String[] { "Harmonise Cohort (ComBat)...",
-			"Simulate Multi-site Cohort...", "About HarmonIJ" })
+			"Compare Two Scans...", "Simulate Multi-site Cohort...", "About HarmonIJ" })
 			assertTrue(r.out.contains(label + " -> io.github.harmonij.ij1.CommandShim"), label +
 				" in\n" + r.out);
 		assertTrue(r.out.contains("Open NIfTI... -> io.github.harmonij.ij1.ImportNifti"), r.out);
@@ -133,6 +133,52 @@ class MacroIT {
 		assertTrue(r.out.contains("nowhere.csv"), "names the missing file:\n" + r.out);
 		assertFalse(r.out.contains("not reached"), r.out);
 		assertFalse(Files.exists(tmp.resolve("x")), "no output folder");
+	}
+
+	@Test
+	void exampleTableMacroRuns() throws Exception {
+		final Path out = tmp.resolve("table-macro/harmonised.csv");
+		Files.createDirectories(out.getParent());
+		final Path in = tmp.resolve("table-macro/volumes.csv");
+		// the example macro's site column is "site"
+		Files.write(in, new String(Files.readAllBytes(Paths.get(
+			"src/test/resources/reference/sva/dataset_small.csv")), StandardCharsets.UTF_8).replaceFirst(
+				"subject,batch,", "subject,site,").getBytes(StandardCharsets.UTF_8));
+		final Run r = macro(Paths.get("macros/harmonise_table.ijm"), in + " " + out);
+		assertEquals(0, r.status, r.out);
+		assertTrue(Files.isRegularFile(out), r.out);
+	}
+
+	@Test
+	void openTableIsHarmonisedIntoANewTable() throws Exception {
+		final Path csv = Paths.get("src/test/resources/reference/sva/dataset_small.csv")
+			.toAbsolutePath();
+		final Run r = macro(write("open_table.ijm", "Table.open(\"" + csv + "\");\n" +
+			"run(\"Harmonise Table (ComBat)...\", \"table=[dataset_small.csv] batch=batch " +
+			"covariates=[age,sex] categorical=sex eb=parametric\");\n" +
+			"print(\"rows \" + Table.size(\"dataset_small.csv harmonised\"));\n" +
+			"print(\"f1 \" + d2s(Table.get(\"f1\", 0, \"dataset_small.csv harmonised\"), 9));\n"),
+			null);
+		assertEquals(0, r.status, r.out);
+		assertTrue(r.out.contains("rows 21"), r.out);
+		// sva::ComBat, small_par_full_noref_agesex.csv, S001 f1
+		assertTrue(r.out.contains("f1 0.625899441"), r.out);
+	}
+
+	@Test
+	void exampleCompareMacroRuns() throws Exception {
+		final Path dir = tmp.resolve("compare-macro");
+		final Path sim = dir.resolve("sim");
+		assertEquals(0, new io.github.harmonij.cli.Harmonij(System.out, System.err).execute(
+			"simulate", "--out", sim.toString(), "--subjects", "4", "--sites", "2"));
+		final Run r = macro(Paths.get("macros/compare_scans.ijm"), sim.resolve(
+			"images/sub-001.nii.gz") + " " + sim.resolve("truth/sub-001.nii.gz") + " " + sim.resolve(
+				"mask.nii.gz") + " " + dir.resolve("out"));
+		assertEquals(0, r.status, r.out);
+		assertTrue(r.out.contains("mean_abs_difference"), r.out);
+		for (final String f : new String[] { "difference.nii.gz", "percent_difference.nii.gz",
+			"summary.csv" })
+			assertTrue(Files.exists(dir.resolve("out").resolve(f)), f);
 	}
 
 	private static boolean onPath(final String program) {

@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: MIT
+package io.github.harmonij.ij1;
+
+import java.awt.Button;
+import java.awt.Checkbox;
+import java.awt.Choice;
+import java.awt.EventQueue;
+import java.awt.TextField;
+import java.awt.Window;
+import java.awt.event.ActionEvent;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.Map;
+import java.util.Vector;
+
+import org.scijava.command.CommandInfo;
+import org.scijava.module.ModuleItem;
+
+import ij.IJ;
+import ij.ImageJ;
+import ij.gui.GenericDialog;
+import ij.plugin.frame.Recorder;
+
+import io.github.harmonij.command.Commands;
+import io.github.harmonij.command.MacroOptions;
+
+/**
+ * Test-side main for {@link RecorderIT}, run in a real ImageJ 1.x on an X display: turns the
+ * macro recorder on, chooses a HarmonIJ menu command the way a click does ({@code IJ.doCommand}),
+ * types the given values into its dialog, presses OK, waits for the recorder to write the
+ * command's line, and saves the recorder's text.
+ * <p>
+ * {@code RecordDriver "<menu label>" "<key=value options to type>" recorded.txt}
+ */
+public final class RecordDriver {
+
+	private static final long TIMEOUT_MS = 200_000;
+
+	private RecordDriver() {}
+
+	public static void main(final String[] args) throws Exception {
+		final String label = args[0];
+		final Map<String, String> fill = MacroOptions.parse(args[1]);
+		new ImageJ();
+		new Recorder();
+		IJ.doCommand(label);
+		final GenericDialog gd = waitForDialog(label.replace("...", ""));
+		final CommandInfo info = HarmonijContext.withClassLoader(() -> Commands.all(HarmonijContext
+			.get()).stream().filter(i -> label.equals(i.get(Commands.LABEL))).findFirst().get());
+		EventQueue.invokeAndWait(() -> fill(gd, Commands.userInputs(info), fill));
+		final Button ok = gd.getButtons()[0];
+		EventQueue.invokeAndWait(() -> gd.actionPerformed(new ActionEvent(ok,
+			ActionEvent.ACTION_PERFORMED, ok.getLabel())));
+		final long end = System.currentTimeMillis() + TIMEOUT_MS;
+		String text = "";
+		while (System.currentTimeMillis() < end) {
+			text = Recorder.getInstance().getText();
+			if (text.contains("run(\"" + label + "\"")) break;
+			Thread.sleep(200);
+		}
+		Files.write(Paths.get(args[2]), text.getBytes(StandardCharsets.UTF_8));
+		System.out.println(IJ.getLog());
+		System.exit(text.contains("run(\"" + label + "\"") ? 0 : 3);
+	}
+
+	/** Types the values into the fields, in the order the shim added them. */
+	private static void fill(final GenericDialog gd, final List<ModuleItem<?>> items,
+		final Map<String, String> values)
+	{
+		final Vector<?> strings = gd.getStringFields(), numbers = gd.getNumericFields(),
+			choices = gd.getChoices(), boxes = gd.getCheckboxes();
+		int s = 0, n = 0, c = 0, b = 0;
+		for (final ModuleItem<?> item : items) {
+			final String v = values.get(item.getName());
+			final Class<?> t = item.getType();
+			if (t == boolean.class || t == Boolean.class) {
+				final Checkbox box = (Checkbox) boxes.get(b++);
+				if (v != null) box.setState(Boolean.parseBoolean(v));
+			}
+			else if (item.getChoices() != null && !item.getChoices().isEmpty()) {
+				final Choice choice = (Choice) choices.get(c++);
+				if (v != null) choice.select(v);
+			}
+			else if (t == File.class || t == String.class) {
+				final TextField f = (TextField) strings.get(s++);
+				if (v != null) f.setText(v);
+			}
+			else {
+				final TextField f = (TextField) numbers.get(n++);
+				if (v != null) f.setText(v);
+			}
+		}
+	}
+
+	private static GenericDialog waitForDialog(final String title) throws InterruptedException {
+		final long end = System.currentTimeMillis() + TIMEOUT_MS;
+		while (System.currentTimeMillis() < end) {
+			for (final Window w : Window.getWindows())
+				if (w instanceof GenericDialog && w.isVisible() && title.equals(((GenericDialog) w)
+					.getTitle())) return (GenericDialog) w;
+			Thread.sleep(100);
+		}
+		throw new IllegalStateException("no dialog \"" + title + "\"");
+	}
+}

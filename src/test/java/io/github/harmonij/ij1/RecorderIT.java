@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: MIT
+package io.github.harmonij.ij1;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.github.harmonij.cli.Harmonij;
+import io.github.harmonij.io.NiftiIO;
+
+/**
+ * The macro recorder records a runnable line: in a real ImageJ 1.x window (Xvfb), with the
+ * Recorder on, Plugins &gt; HarmonIJ &gt; Harmonise Cohort (ComBat)... is chosen and its dialog
+ * filled and confirmed ({@link RecordDriver}). The recorded {@code run(...)} line, replayed by
+ * {@code harmonij macro} (batch mode) and given to {@code harmonij run}, writes bit-for-bit the
+ * same images and the same summary as the dialog did.
+ */
+class RecorderIT {
+
+	private static final long TIMEOUT_S = 300;
+
+	private static final String LABEL = "Harmonise Cohort (ComBat)...";
+
+	@TempDir
+	static Path tmp;
+
+	static Path app;
+
+	static Path cohort;
+
+	@BeforeAll
+	static void setUp() {
+		app = Paths.get(System.getProperty("harmonij.app", "target/app"));
+		assertTrue(Files.isRegularFile(app.resolve("ij.jar")), "packaged app at " + app);
+		Assumptions.assumeTrue(XDisplay.available(), "needs Xvfb");
+		cohort = tmp.resolve("sim");
+		assertEquals(0, harmonij("simulate", "--out", cohort.toString(), "--subjects", "8",
+			"--sites", "2", "--seed", "4"));
+	}
+
+	@Test
+	void recordedLineReplaysToIdenticalOutputs() throws Exception {
+		final Path dialogOut = tmp.resolve("dialog"), replayOut = tmp.resolve("replay"), runOut = tmp
+			.resolve("run");
+		final String typed = "manifest=[" + cohort.resolve("cohort.csv") + "] batch=site " +
+			"covariates=[age,sex] categorical=sex mask=[" + cohort.resolve("mask.nii.gz") +
+			"] eb=parametric mean_only=true out=[" + dialogOut + "]";
+		final Path recorded = tmp.resolve("recorded.txt");
+		try (XDisplay x = XDisplay.start()) {
+			final List<String> cmd = XDisplay.java(app, Paths.get("target/test-classes")
+				.toAbsolutePath().toString());
+			cmd.addAll(List.of(RecordDriver.class.getName(), LABEL, typed, recorded.toString()));
+			run(x, cmd, "record");
+		}
+		final String text = new String(Files.readAllBytes(recorded), StandardCharsets.UTF_8);
+		final Matcher m = Pattern.compile("run\\(\"" + Pattern.quote(LABEL) + "\", \"(.*)\"\\);")
+			.matcher(text);
+		assertTrue(m.find(), "a run(...) line in the recorder:\n" + text);
+		final String options = m.group(1);
+		System.out.println("Recorded: " + m.group(0));
+		for (final String key : new String[] { "manifest=", "batch=site", "covariates=age,sex",
+			"categorical=sex", "mask=", "eb=parametric", "mean_only", "out=" })
+			assertTrue(options.contains(key), key + " in " + options);
+		assertTrue(Files.isRegularFile(dialogOut.resolve("summary.csv")), "the dialog run wrote");
+
+		// Replay the recorded line in a macro (batch mode) and through harmonij run.
+		final String replay = options.replace(dialogOut.toString(), replayOut.toString());
+		final Path macro = tmp.resolve("replay.ijm");
+		Files.write(macro, ("run(\"" + LABEL + "\", \"" + replay + "\");\n").getBytes(
+			StandardCharsets.UTF_8));
+		try (XDisplay x = XDisplay.start()) {
+			final List<String> cmd = XDisplay.java(app, null);
+			cmd.addAll(List.of(MacroRunner.class.getName(), macro.toString()));
+			run(x, cmd, "replay");
+		}
+		assertEquals(0, harmonij("run", LABEL, options.replace(dialogOut.toString(), runOut
+			.toString())));
+
+		for (final Path other : new Path[] { replayOut, runOut }) {
+			assertArrayEquals(Files.readAllBytes(dialogOut.resolve("summary.csv")), Files
+				.readAllBytes(other.resolve("summary.csv")), "summary.csv of " + other);
+			for (final String sub : new String[] { "harmonised", "difference" }) {
+				final List<Path> files = list(dialogOut.resolve(sub));
+				assertEquals(8, files.size(), sub);
+				for (final Path f : files)
+					assertArrayEquals(NiftiIO.read(f).data(), NiftiIO.read(other.resolve(sub).resolve(f
+						.getFileName())).data(), other + "/" + sub + "/" + f.getFileName());
+			}
+		}
+	}
+
+	// -- Helper methods --
+
+	private static int harmonij(final String... args) {
+		final ByteArrayOutputStream out = new ByteArrayOutputStream();
+		final PrintStream ps = new PrintStream(out, true);
+		final int status = new Harmonij(ps, ps).execute(args);
+		if (status != 0) System.err.println(out.toString(StandardCharsets.UTF_8));
+		return status;
+	}
+
+	private static void run(final XDisplay x, final List<String> cmd, final String name)
+		throws Exception
+	{
+		final Path log = tmp.resolve(name + ".log");
+		final Process p = x.process(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
+			.start();
+		if (!p.waitFor(TIMEOUT_S, TimeUnit.SECONDS)) {
+			p.destroyForcibly();
+			throw new AssertionError(name + " did not end in " + TIMEOUT_S + " s:\n" + Files
+				.readString(log));
+		}
+		assertEquals(0, p.exitValue(), name + ":\n" + Files.readString(log));
+	}
+
+	private static List<Path> list(final Path dir) throws Exception {
+		try (Stream<Path> s = Files.list(dir)) {
+			return s.sorted().collect(Collectors.toList());
+		}
+	}
+}
