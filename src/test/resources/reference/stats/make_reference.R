@@ -36,8 +36,8 @@ for (f in features) {
   lr <- as.numeric(2 * (logLik(m1) - logLik(m0)))
   r <- resid(m0)
   lev <- car::leveneTest(r ~ site, center = median)
-  tage <- summary(m0)$coefficients["age", ]
-  gtest <- anova(lm(y ~ age + sex, data = d), m0)
+  tage <- summary(m1)$coefficients["age", ]
+  gtest <- anova(lm(y ~ age + sex + site, data = d), m1)
   rows[[f]] <- data.frame(feature = f,
     site_F = fmt(a2["site", "F value"]), site_p = fmt(a2["site", "Pr(>F)"]),
     nested_F = fmt(nested$F[2]), nested_p = fmt(nested$`Pr(>F)`[2]),
@@ -46,6 +46,7 @@ for (f in features) {
     levene_F = fmt(lev[1, "F value"]), levene_p = fmt(lev[1, "Pr(>F)"]),
     age_t = fmt(tage["t value"]), age_p = fmt(tage["Pr(>|t|)"]),
     group_F = fmt(gtest$F[2]), group_p = fmt(gtest$`Pr(>F)`[2]),
+    group_F_type2 = fmt(a2["group", "F value"]),
     mean_residual_s01 = fmt(r[1]))
 }
 out <- do.call(rbind, rows)

@@ -70,7 +70,7 @@ public final class SiteTestResult {
 		return new int[] { design.nBatches() - 1, design.nSubjects() - design.nBatches() };
 	}
 
-	/** @return degrees of freedom of the interest test: {columns, N - p0} */
+	/** @return degrees of freedom of the interest test: {columns, N - p1} */
 	public int[] interestDf() {
 		return new int[] { nInterest, df2Interest };
 	}

@@ -34,14 +34,17 @@ import io.github.harmonij.core.VoxelBlocks;
  * z = |r - median of r in the subject's site|, the one-way ANOVA F of z on site, df (K-1, N-K),
  * as {@code car::leveneTest(r ~ site, center = median)};</li>
  * <li>the <b>covariate of interest</b>, one or more columns of the design (a continuous covariate,
- * or the dummies of a categorical one), tested in M0 against M0 without them: with one column its
- * t (signed, df N - p0, as {@code summary(lm(y ~ covariates))}), with several the F.</li>
+ * or the dummies of a categorical one), tested in M1 (adjusted for the other covariates and for
+ * site, the usual multi-site analysis) against M1 without them: with one column its t (signed,
+ * df N - p1, as {@code summary(lm(y ~ covariates + site))}), with several the type-II F. Run on
+ * original and on harmonised data, the two maps agree when harmonisation kept the biology.</li>
  * </ul>
- * Let Q R = X1 be the thin QR factorisation with the columns ordered [intercept | other covariates |
- * interest | site], and c = Q' y. Then RSS1 = |y - Q c|^2 from explicit residuals, and the
- * reductions are sums of squares of parts of c, free of the cancellation in RSS0 - RSS1:
- * RSS0 - RSS1 = sum of c_q^2 over the site columns; the interest sum of squares is the sum over the
- * interest columns. X is factored once; each feature costs dot products.
+ * Let Q R = X1 be the thin QR factorisation with the columns ordered [intercept | covariates |
+ * site], and c = Q' y. Then RSS1 = |y - Q c|^2 from explicit residuals, and the reduction is a sum
+ * of squares of part of c, free of the cancellation in RSS0 - RSS1: RSS0 - RSS1 = sum of c_q^2 over
+ * the site columns. The same with the columns ordered [intercept | other covariates | site |
+ * interest] gives the interest sum of squares. X is factored once; each feature costs dot
+ * products.
  * <p>
  * Features that are non-finite in some subject, constant, or fitted exactly by M1 get NaN in every
  * statistic. The work runs in {@link VoxelBlocks}; results are the same bits on any number of
@@ -176,8 +179,14 @@ public final class SiteTests {
 		/** Thin Q row-major: {@code q[j * p1 + col]}. */
 		final double[] q;
 
-		/** Sign of R's diagonal at the last M0 column (for the sign of the interest t). */
-		final double lastM0Sign;
+		/**
+		 * The interest columns of the thin Q of [1 | other covariates | site | interest]:
+		 * {@code qi[j * nInterest + i]}.
+		 */
+		final double[] qi;
+
+		/** Sign of that R's last diagonal entry (for the sign of the interest t). */
+		final double lastSign;
 
 		final int[] batch;
 
@@ -193,6 +202,22 @@ public final class SiteTests {
 			members = new int[k][];
 			for (int b = 0; b < k; b++)
 				members[b] = d.subjectsOf(b);
+			final int[] all = new int[d.nCovariates()];
+			for (int c = 0; c < all.length; c++)
+				all[c] = c;
+			final double[][] x = columns(d, all, 0);
+			final QRDecomposition qr = new QRDecomposition(new Array2DRowRealMatrix(x, false));
+			checkRank(qr.getR());
+			final RealMatrix qm = qr.getQ();
+			q = new double[n * p1];
+			for (int j = 0; j < n; j++)
+				for (int i = 0; i < p1; i++)
+					q[j * p1 + i] = qm.getEntry(j, i);
+			qi = new double[n * nInterest];
+			if (nInterest == 0) {
+				lastSign = 0;
+				return;
+			}
 			final int[] order = new int[d.nCovariates()];
 			final boolean[] isInterest = new boolean[d.nCovariates()];
 			for (final int c : interest)
@@ -202,16 +227,35 @@ public final class SiteTests {
 				if (!isInterest[c]) order[o++] = c;
 			for (final int c : interest)
 				order[o++] = c;
+			final QRDecomposition qr2 = new QRDecomposition(new Array2DRowRealMatrix(columns(d, order,
+				nInterest), false));
+			final RealMatrix q2 = qr2.getQ();
+			for (int j = 0; j < n; j++)
+				for (int i = 0; i < nInterest; i++)
+					qi[j * nInterest + i] = q2.getEntry(j, p1 - nInterest + i);
+			lastSign = Math.signum(qr2.getR().getEntry(p1 - 1, p1 - 1));
+		}
+
+		/**
+		 * [1 | covariates in {@code order} except the last {@code atEnd} | site dummies | the last
+		 * {@code atEnd} covariates].
+		 */
+		private double[][] columns(final Design d, final int[] order, final int atEnd) {
 			final double[][] x = new double[n][p1];
+			final int lead = order.length - atEnd;
 			for (int j = 0; j < n; j++) {
 				x[j][0] = 1;
-				for (int c = 0; c < order.length; c++)
+				for (int c = 0; c < lead; c++)
 					x[j][1 + c] = d.covariate(j, order[c]);
 				for (int b = 1; b < k; b++)
-					x[j][p0 + b - 1] = batch[j] == b ? 1 : 0;
+					x[j][lead + b] = batch[j] == b ? 1 : 0;
+				for (int c = 0; c < atEnd; c++)
+					x[j][lead + k + c] = d.covariate(j, order[lead + c]);
 			}
-			final QRDecomposition qr = new QRDecomposition(new Array2DRowRealMatrix(x, false));
-			final RealMatrix qm = qr.getQ(), rm = qr.getR();
+			return x;
+		}
+
+		private void checkRank(final RealMatrix rm) {
 			double maxDiag = 0;
 			for (int i = 0; i < p1; i++)
 				maxDiag = Math.max(maxDiag, Math.abs(rm.getEntry(i, i)));
@@ -219,11 +263,6 @@ public final class SiteTests {
 				if (Math.abs(rm.getEntry(i, i)) <= 1e-10 * maxDiag) throw new InputException(
 					"The design is singular: covariates and sites are linearly dependent. Remove " +
 						"the covariate that is determined by the others.");
-			q = new double[n * p1];
-			for (int j = 0; j < n; j++)
-				for (int i = 0; i < p1; i++)
-					q[j * p1 + i] = qm.getEntry(j, i);
-			lastM0Sign = Math.signum(rm.getEntry(p0 - 1, p0 - 1));
 		}
 
 		int df2Site() {
@@ -231,7 +270,7 @@ public final class SiteTests {
 		}
 
 		int df2Interest() {
-			return n - p0;
+			return n - p1;
 		}
 
 		/**
@@ -300,7 +339,6 @@ public final class SiteTests {
 					final double ci = w.c[i * len + v];
 					ssSite += ci * ci;
 				}
-				final double rss0 = rss1 + ssSite;
 				final double fSite = (ssSite / df1) / (rss1 / df2);
 				r.siteF[f] = fSite;
 				r.siteP[f] = Distributions.fUpper(fSite, df1, df2);
@@ -309,15 +347,18 @@ public final class SiteTests {
 				r.lrtP[f] = Distributions.chiSquaredUpper(lr, df1);
 				levene(w, len, v, r, f);
 				if (nInterest > 0) {
-					double ssInt = 0;
-					for (int i = p0 - nInterest; i < p0; i++) {
-						final double ci = w.c[i * len + v];
+					double ssInt = 0, last = 0;
+					for (int i = 0; i < nInterest; i++) {
+						double ci = 0;
+						for (int j = 0; j < n; j++)
+							ci += qi[j * nInterest + i] * w.y[j * len + v];
 						ssInt += ci * ci;
+						last = ci;
 					}
-					final double fInt = (ssInt / nInterest) / (rss0 / (n - p0));
-					r.interestP[f] = Distributions.fUpper(fInt, nInterest, n - p0);
-					r.interestStat[f] = nInterest == 1 ? Math.signum(w.c[(p0 - 1) * len + v]) *
-						lastM0Sign * Math.sqrt(fInt) : fInt;
+					final double fInt = (ssInt / nInterest) / (rss1 / df2);
+					r.interestP[f] = Distributions.fUpper(fInt, nInterest, df2);
+					r.interestStat[f] = nInterest == 1 ? Math.signum(last) * lastSign * Math.sqrt(fInt)
+						: fInt;
 				}
 				for (int j = 0; j < n; j++)
 					residualSum[j] += w.r0[j * len + v];

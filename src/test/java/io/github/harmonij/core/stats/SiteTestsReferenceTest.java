@@ -114,6 +114,8 @@ class SiteTestsReferenceTest {
 			assertRel(e.get("age_t"), byAge.interestStat[f], "age t, " + e.get("feature"));
 			assertRel(e.get("age_p"), byAge.interestP[f], "age p, " + e.get("feature"));
 			assertRel(e.get("group_F"), byGroup.interestStat[f], "group F, " + e.get("feature"));
+			assertRel(e.get("group_F_type2"), byGroup.interestStat[f], "group type-II F, " + e.get(
+				"feature"));
 			assertRel(e.get("group_p"), byGroup.interestP[f], "group p, " + e.get("feature"));
 		}
 		assertEquals("t", byAge.interestStatName());
