@@ -152,8 +152,10 @@ public final class EvidenceFigures {
 			g.setColor(new Color(0x1f77b4));
 			g.setStroke(new BasicStroke(2));
 			g.drawLine(x, y0 - 4, x, y0 + bh + 4);
-			final int sw = g.getFontMetrics().stringWidth(thresholdLabel);
-			g.drawString(thresholdLabel, Math.max(0, Math.min(w - sw, x - sw / 2 + 40)), 14);
+			final String text = String.format(Locale.ROOT, "\u2502 %s = %.3g", thresholdLabel,
+				threshold);
+			final int sw = g.getFontMetrics().stringWidth(text);
+			g.drawString(text, w - sw - 4, 14);
 		}
 		g.dispose();
 		return img;
@@ -178,15 +180,19 @@ public final class EvidenceFigures {
 			if (Double.isFinite(values[i])) byGroup.computeIfAbsent(groups[i], k -> new ArrayList<>())
 				.add(values[i]);
 		final List<String> names = order != null ? order : orderByMean(values, groups);
-		final Plot plot = new Plot(title, "", yLabel);
+		// ImageJ draws an axis label in braces as category names at x = 0, 1, 2...
+		final List<String> categories = new ArrayList<>();
+		for (final String name : names)
+			categories.add(name.replace(',', ';').replace('{', '(').replace('}', ')') + " (n=" + byGroup
+				.getOrDefault(name, new ArrayList<>()).size() + ")");
+		final Plot plot = new Plot(title, "{" + String.join(",", categories) + "}", yLabel);
 		plot.setSize(520, 340);
 		final double[] range = yRange != null ? yRange : range(values);
-		plot.setLimits(0.4, names.size() + 0.6, range[0], range[1]);
-		plot.setXTicks(false);
-		plot.setFormatFlags(Plot.Y_NUMBERS | Plot.Y_TICKS | Plot.Y_GRID);
+		plot.setLimits(-0.6, names.size() - 0.4, range[0], range[1]);
+		plot.setFormatFlags(Plot.X_NUMBERS | Plot.Y_NUMBERS | Plot.Y_TICKS | Plot.Y_GRID);
 		plot.setColor(Color.GRAY);
 		plot.setLineWidth(1);
-		plot.drawDottedLine(0.4, 0, names.size() + 0.6, 0, 3);
+		plot.drawDottedLine(-0.6, 0, names.size() - 0.4, 0, 3);
 		for (int g = 0; g < names.size(); g++) {
 			final List<Double> list = byGroup.getOrDefault(names.get(g), new ArrayList<>());
 			if (list.isEmpty()) continue;
@@ -198,7 +204,7 @@ public final class EvidenceFigures {
 				if (x >= q1 - 1.5 * iqr) lo = Math.min(lo, x);
 				if (x <= q3 + 1.5 * iqr) hi = Math.max(hi, x);
 			}
-			final double x = g + 1, half = 0.25;
+			final double x = g, half = 0.25;
 			plot.setColor(new Color(0x1f77b4));
 			plot.setLineWidth(2);
 			plot.drawLine(x - half, q1, x + half, q1);
@@ -219,11 +225,9 @@ public final class EvidenceFigures {
 			plot.setColor(new Color(0, 0, 0, 120));
 			plot.setLineWidth(1);
 			plot.addPoints(px, v, Plot.CIRCLE);
-			plot.setColor(Color.BLACK);
-			plot.addText(names.get(g) + " (n=" + v.length + ")", x - 0.3, range[0] - 0.02 *
-				(range[1] - range[0]));
 		}
 		plot.setColor(Color.BLACK);
+		plot.addLabel(0.02, 0.08, title);
 		return plot;
 	}
 

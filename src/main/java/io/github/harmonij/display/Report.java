@@ -111,7 +111,7 @@ public final class Report {
 			h.p("Subjects per site, with the mean and standard deviation of each continuous " +
 				"covariate and the count of each level of each categorical one. Sites that differ " +
 				"in their covariates are why the tests below adjust for them.");
-			h.table(cohort, null);
+			h.table(cohort, Integer.MAX_VALUE);
 		}
 		if (comparison != null) {
 			h.section("numbers", "Site effects before and after harmonisation");
@@ -123,7 +123,7 @@ public final class Report {
 		}
 		if (tests != null) {
 			h.section("numbers", "Tests");
-			h.table(tests, null);
+			h.table(tests, Integer.MAX_VALUE);
 		}
 		maps(h, evidence, run);
 		residuals(h, evidence, run);
@@ -132,12 +132,13 @@ public final class Report {
 			h.p("Per feature: type-II ANOVA F of site given the covariates (equal to the nested-model " +
 				"F), its p and BH-adjusted p, the likelihood-ratio test of the model with site against " +
 				"the model without, and the Brown-Forsythe test of equal variance, before and after.");
-			h.table(effects, null);
+			h.table(effects, Integer.MAX_VALUE);
 		}
 		if (perSite != null) {
 			h.section("per-site", "Per-site means inside the mask");
-			h.p("Mean and standard deviation of all harmonised voxels of each site's images.");
-			h.table(perSite, null);
+			h.p("Mean and standard deviation of all harmonised voxels of each site's images, " +
+				"before and after.");
+			h.table(perSite, 6);
 		}
 		options(h, json);
 		return h.close();
@@ -180,7 +181,7 @@ public final class Report {
 		h.p("Axial slices of -log10 p per voxel (anterior at the top; the slice position is the " +
 			"world z coordinate). Before and after share one colour scale; the blue mark on the bar " +
 			"is the smallest -log10 p that is significant after FDR correction before harmonisation. " +
-			"White is outside the mask.");
+			"White is outside the mask; grey voxels were not tested (constant or not finite).");
 		for (final String[] m : new String[][] { { "site", "Site effect (F test of site)" }, {
 			"levene", "Unequal variance across sites (Brown-Forsythe)" }, { "interest",
 				"Covariate of interest" } })
@@ -272,7 +273,14 @@ public final class Report {
 		else if (value instanceof List && ((List<?>) value).stream().anyMatch(o -> o instanceof Map))
 			out.put(prefix, ((List<?>) value).size() + " entries");
 		else out.put(prefix, value == null ? "" : value instanceof List ? ((List<?>) value).stream()
-			.map(String::valueOf).collect(Collectors.joining(", ")) : String.valueOf(value));
+			.map(Report::text).collect(Collectors.joining(", ")) : text(value));
+	}
+
+	/** JSON numbers come back as doubles: whole ones are shown without ".0". */
+	private static String text(final Object o) {
+		if (o instanceof Double && ((Double) o) == Math.rint((Double) o) && Math.abs(
+			(Double) o) < 1e15) return Long.toString(((Double) o).longValue());
+		return String.valueOf(o);
 	}
 
 	@SuppressWarnings("unchecked")
@@ -406,14 +414,16 @@ public final class Report {
 			sb.append("</ul>\n");
 		}
 
-		void table(final CsvTable t, final String caption) {
+		/** A CSV table as HTML, its first {@code maxColumns} columns. */
+		void table(final CsvTable t, final int maxColumns) {
+			final int nc = Math.min(maxColumns, t.nColumns());
 			sb.append("<div class=\"scroll\"><table>\n<thead><tr>");
-			for (final String c : t.header())
-				sb.append("<th>").append(esc(c)).append("</th>");
+			for (final String c : t.header().subList(0, nc))
+				sb.append("<th>").append(esc(c.replace('_', ' '))).append("</th>");
 			sb.append("</tr></thead>\n<tbody>\n");
 			for (int i = 0; i < t.nRows(); i++) {
 				sb.append("<tr>");
-				for (int c = 0; c < t.nColumns(); c++) {
+				for (int c = 0; c < nc; c++) {
 					final String cell = t.cell(i, c);
 					final double v = parse(cell);
 					final boolean number = !Double.isNaN(v) && c > 0;
@@ -469,7 +479,8 @@ public final class Report {
 			if (text.matches("-?[0-9]+")) return text;
 			if (v != 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e6)) return String.format(Locale.ROOT,
 				"%.3e", v);
-			return String.format(Locale.ROOT, "%.4g", v);
+			return new java.math.BigDecimal(String.format(Locale.ROOT, "%.4g", v)).stripTrailingZeros()
+				.toPlainString();
 		}
 	}
 
