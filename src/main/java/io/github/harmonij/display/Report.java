@@ -440,7 +440,7 @@ public final class Report {
 				"</thead>\n<tbody>\n");
 			for (final String[] m : MEASURES) {
 				final String[] r = row(t, m[0]);
-				if (r == null) continue;
+				if (r == null || r[1].isEmpty() && r[2].isEmpty()) continue;
 				sb.append("<tr><td>").append(esc(m[1])).append("</td><td class=\"n\">").append(cell(
 					r[1])).append("</td><td class=\"n\">").append(cell(r[2])).append("</td></tr>\n");
 			}
