@@ -3,7 +3,9 @@ package io.github.harmonij.command;
 
 import java.io.File;
 
+import io.github.harmonij.display.Report;
 import io.github.harmonij.io.CohortSpec;
+import io.github.harmonij.io.SiteEffectMaps;
 import io.github.harmonij.io.VoxelwiseHarmonisation;
 
 /** Builds the voxelwise request shared by the cohort commands. */
@@ -26,5 +28,20 @@ final class CohortRequests {
 		r.invocation.put("mask", r.mask == null ? "" : mask.getAbsolutePath());
 		r.invocation.put("out", out.getAbsolutePath());
 		return r;
+	}
+
+	/** Adds the site-effect maps and the report to a request; the report implies the maps. */
+	static void evidence(final VoxelwiseHarmonisation.Request r, final boolean siteEffects,
+		final boolean report, final String interest, final double q)
+	{
+		r.siteEffects = siteEffects || report;
+		r.interest = CommandSupport.blankToNull(interest);
+		r.q = q;
+		if (r.siteEffects) SiteEffectMaps.checkQ(q);
+		if (report) r.finishing = dir -> Report.writeNew(dir, dir.resolve(Report.FILE_NAME));
+		r.invocation.put("site_effects", r.siteEffects);
+		r.invocation.put("interest", interest == null ? "" : interest);
+		r.invocation.put("q", q);
+		r.invocation.put("report", report);
 	}
 }

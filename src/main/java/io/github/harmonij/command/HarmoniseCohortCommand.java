@@ -15,11 +15,12 @@ import org.scijava.widget.FileWidget;
 
 import io.github.harmonij.core.ComBatOptions;
 import io.github.harmonij.core.EmpiricalBayes;
+import io.github.harmonij.io.SiteEffectMaps;
 import io.github.harmonij.io.VoxelwiseHarmonisation;
 
 /**
  * Harmonises a cohort of NIfTI images with ComBat. Macro:
- * {@code run("Harmonise Cohort (ComBat)...", "manifest=[/d/cohort.csv] batch=site covariates=[age,sex] categorical=[sex] mask=[/d/mask.nii.gz] eb=parametric out=[/d/out]");}
+ * {@code run("Harmonise Cohort (ComBat)...", "manifest=[/d/cohort.csv] batch=site covariates=[age,sex] categorical=[sex] mask=[/d/mask.nii.gz] eb=parametric site_effects interest=age report out=[/d/out]");}
  * Command line: {@code harmonij combat --manifest /d/cohort.csv --batch site ...}.
  */
 @Plugin(type = Command.class, headless = true, label = "Harmonise Cohort (ComBat)...",
@@ -63,6 +64,21 @@ public class HarmoniseCohortCommand extends ContextCommand {
 		description = "leave this site unchanged and map the others onto it")
 	private String ref_batch = "";
 
+	@Parameter(label = "Site-effect maps",
+		description = "test site effects before and after, into site_effects/ (see Site Effect Maps)")
+	private boolean site_effects;
+
+	@Parameter(label = "Covariate of interest", required = false,
+		description = "one of the covariates, mapped before and after (with site-effect maps)")
+	private String interest = "";
+
+	@Parameter(label = "FDR level q", description = "false discovery rate of the site-effect maps")
+	private double q = SiteEffectMaps.DEFAULT_Q;
+
+	@Parameter(label = "Write a report",
+		description = "report.html in the output folder (implies site-effect maps)")
+	private boolean report;
+
 	@Parameter(label = "Output folder", style = FileWidget.DIRECTORY_STYLE,
 		description = "a new or empty folder")
 	private File out;
@@ -84,6 +100,7 @@ public class HarmoniseCohortCommand extends ContextCommand {
 			r.invocation.put("options", "batch=" + batch + " covariates=" + covariates +
 				" categorical=" + categorical + " eb=" + options.eb().key() + " mean_only=" + mean_only +
 				" ref_batch=" + ref_batch);
+			CohortRequests.evidence(r, site_effects, report, interest, q);
 			final String s = VoxelwiseHarmonisation.run(r, CommandSupport.progress(status),
 				status::showStatus, this::isCanceled).summary();
 			log.info(s);

@@ -13,6 +13,7 @@ import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 import org.scijava.widget.FileWidget;
 
+import io.github.harmonij.io.SiteEffectMaps;
 import io.github.harmonij.io.VoxelwiseHarmonisation;
 
 /**
@@ -56,6 +57,21 @@ public class HarmoniseCohortRegressionCommand extends ContextCommand {
 		description = "leave this site unchanged and map the others onto it")
 	private String ref_batch = "";
 
+	@Parameter(label = "Site-effect maps",
+		description = "test site effects before and after, into site_effects/ (see Site Effect Maps)")
+	private boolean site_effects;
+
+	@Parameter(label = "Covariate of interest", required = false,
+		description = "one of the covariates, mapped before and after (with site-effect maps)")
+	private String interest = "";
+
+	@Parameter(label = "FDR level q", description = "false discovery rate of the site-effect maps")
+	private double q = SiteEffectMaps.DEFAULT_Q;
+
+	@Parameter(label = "Write a report",
+		description = "report.html in the output folder (implies site-effect maps)")
+	private boolean report;
+
 	@Parameter(label = "Output folder", style = FileWidget.DIRECTORY_STYLE,
 		description = "a new or empty folder")
 	private File out;
@@ -74,6 +90,7 @@ public class HarmoniseCohortRegressionCommand extends ContextCommand {
 			r.spec = r.spec.referenceBatch(CommandSupport.blankToNull(ref_batch));
 			r.invocation.put("options", "batch=" + batch + " covariates=" + covariates +
 				" categorical=" + categorical + " ref_batch=" + ref_batch);
+			CohortRequests.evidence(r, site_effects, report, interest, q);
 			final String s = VoxelwiseHarmonisation.run(r, CommandSupport.progress(status),
 				status::showStatus, this::isCanceled).summary();
 			log.info(s);

@@ -19,11 +19,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 
 import net.imglib2.parallel.Parallelization;
 
@@ -38,6 +35,8 @@ import io.github.harmonij.core.InputException;
 import io.github.harmonij.core.Progress;
 import io.github.harmonij.core.SiteRegression;
 import io.github.harmonij.core.SiteRegressionFit;
+import io.github.harmonij.core.stats.SiteTestResult;
+import io.github.harmonij.core.stats.SiteTests;
 
 /**
  * Voxelwise harmonisation of a cohort of NIfTI images listed in a manifest: validates everything,
@@ -95,6 +94,24 @@ public final class VoxelwiseHarmonisation {
 
 		/** Deflate level of the .nii.gz outputs: fast, since outputs are large and rewritten rarely. */
 		public int deflateLevel = 1;
+
+		/**
+		 * Whether to test site effects before and after ({@link SiteEffectMaps}) and write them to
+		 * {@code site_effects/}.
+		 */
+		public boolean siteEffects;
+
+		/** The covariate of interest for the site-effect maps, or null. */
+		public String interest;
+
+		/** False discovery rate level of the site-effect maps. */
+		public double q = SiteEffectMaps.DEFAULT_Q;
+
+		/**
+		 * Called with the work folder when everything else is written, before the folder is
+		 * committed (the commands add a report this way); may be null.
+		 */
+		public Consumer<Path> finishing;
 	}
 
 	/** What a run did. */
@@ -151,30 +168,15 @@ public final class VoxelwiseHarmonisation {
 		final Design design = cohort.design();
 		if (r.method == Method.COMBAT) ComBat.validate(design, r.combat);
 		else SiteRegression.validate(design, ref);
-		final NiftiHeader[] headers = checkGrids(cohort, r.mask);
-		final NiftiHeader first = headers[0];
-		final int nVoxels = Math.toIntExact(first.voxelsPerVolume());
-
-		// -- Mask --
-		status.accept("Reading " + cohort.nSubjects() + " images");
-		final boolean[] mask = r.mask != null ? readMask(r.mask) : unionMask(cohort, nVoxels,
-			progress, canceled);
-		final int[] index = IntStream.range(0, nVoxels).filter(v -> mask[v]).toArray();
-		if (index.length == 0) throw new InputException(r.mask != null ? r.mask +
-			" has no non-zero voxel; give a brain mask." : "Every voxel is zero or non-finite in " +
-				"every image; check the images.");
-
-		// -- Read the masked matrix (one volume per thread at a time) --
+		final int[] interest = r.siteEffects ? SiteEffectMaps.prepare(cohort, r.interest, r.q)
+			: new int[0];
+		final CohortMatrix cm = CohortMatrix.read(cohort, r.mask, progress, status, canceled);
+		final int[] index = cm.index();
+		final boolean[] mask = cm.mask();
+		final NiftiHeader first = cm.grid();
 		final int n = cohort.nSubjects();
-		final float[][] rows = new float[n][];
+		final float[][] rows = cm.rows();
 		final double[][] before = new double[n][];
-		forEachSubject(n, progress, canceled, j -> {
-			final float[] volume = NiftiIO.readVolume(cohort.image(j), 0);
-			final float[] row = new float[index.length];
-			for (int k = 0; k < index.length; k++)
-				row[k] = volume[index[k]];
-			rows[j] = row;
-		});
 		final long tRead = System.nanoTime();
 
 		// -- Fit and adjust in place --
@@ -189,8 +191,12 @@ public final class VoxelwiseHarmonisation {
 			harmonised[k] = fit.status(k) == FeatureStatus.HARMONISED;
 		for (int j = 0; j < n; j++)
 			before[j] = moments(rows[j], harmonised);
+		final SiteTestResult testsBefore = r.siteEffects ? siteTests(matrix, design, interest,
+			"original", progress, status, canceled) : null;
 		status.accept("Adjusting");
 		fit.apply(matrix, matrix, progress, canceled);
+		final SiteTestResult testsAfter = r.siteEffects ? siteTests(matrix, design, interest,
+			"harmonised", progress, status, canceled) : null;
 		final long tFit = System.nanoTime();
 
 		// -- Write --
@@ -199,10 +205,15 @@ public final class VoxelwiseHarmonisation {
 		try (OutputFolder out = OutputFolder.create(r.out)) {
 			final Path dir = out.path();
 			final String[] names = outputNames(cohort);
+			if (r.siteEffects) {
+				status.accept("Writing site-effect maps");
+				SiteEffectMaps.writeBeforeAfter(dir.resolve("site_effects"), cm, testsBefore,
+					testsAfter, r.interest, r.q, r.deflateLevel);
+			}
 			createDirectories(dir.resolve("harmonised"), dir.resolve("difference"), dir.resolve(
 				"model"));
 			final double[][] after = new double[n][];
-			forEachSubject(n, progress, canceled, j -> {
+			CohortMatrix.forEachSubject(n, progress, canceled, j -> {
 				final float[] original = NiftiIO.readVolume(cohort.image(j), 0);
 				final float[] h = original.clone();
 				final float[] row = rows[j];
@@ -213,7 +224,7 @@ public final class VoxelwiseHarmonisation {
 					d[v] = Float.floatToIntBits(h[v]) == Float.floatToIntBits(original[v]) ? 0f : h[v] -
 						original[v];
 				after[j] = moments(row, harmonised);
-				final NiftiHeader g = headers[j + 1].forFloat32(1);
+				final NiftiHeader g = cm.header(j).forFloat32(1);
 				NiftiIO.write(dir.resolve("harmonised").resolve(names[j]), g, h, 1, r.deflateLevel);
 				NiftiIO.write(dir.resolve("difference").resolve(names[j]), g, d, 1, r.deflateLevel);
 			});
@@ -233,6 +244,10 @@ public final class VoxelwiseHarmonisation {
 			result.timings.put("total", seconds(t0, System.nanoTime()));
 			result.peakHeapMb = peakHeapMb();
 			writeRunJson(dir.resolve("run.json"), r, cohort, names, result);
+			if (r.finishing != null) {
+				status.accept("Writing the report");
+				r.finishing.accept(dir);
+			}
 			out.commit();
 		}
 		return result;
@@ -240,100 +255,12 @@ public final class VoxelwiseHarmonisation {
 
 	// -- Helper methods --
 
-	/** Reads every header; collects every grid problem (size, affine, volumes, mask) at once. */
-	private static NiftiHeader[] checkGrids(final Cohort cohort, final Path mask) {
-		final int n = cohort.nSubjects();
-		final NiftiHeader[] headers = new NiftiHeader[n + 1];
-		final List<String> problems = new ArrayList<>();
-		for (int j = 0; j < n; j++) {
-			final Path p = cohort.image(j);
-			try {
-				headers[j + 1] = NiftiIO.readHeader(p);
-			}
-			catch (final InputException e) {
-				problems.add(where(cohort, j) + ": " + e.getMessage());
-			}
-		}
-		InputException.throwIfAny(cohort.manifest() + ": " + problems.size() +
-			" images cannot be read:", problems);
-		headers[0] = headers[1];
-		final NiftiHeader first = headers[0];
-		for (int j = 0; j < n; j++) {
-			final NiftiHeader h = headers[j + 1];
-			if (h.nVolumes() != 1) problems.add(where(cohort, j) + ": " + cohort.image(j)
-				.getFileName() + " has " + h.nVolumes() + " volumes; each manifest row needs one 3-D " +
-				"image. Split the file into volumes.");
-			else if (j > 0) {
-				final String diff = first.gridDifference(h);
-				if (diff != null) problems.add(where(cohort, j) + ": " + cohort.image(j).getFileName() +
-					" is on another grid than " + cohort.image(0).getFileName() + " (" + diff +
-					"). Resample every image to one template.");
-			}
-		}
-		if (mask != null) {
-			try {
-				final NiftiHeader m = NiftiIO.readHeader(mask);
-				final String diff = first.gridDifference(m);
-				if (diff != null) problems.add("The mask " + mask.getFileName() + " is on another " +
-					"grid than the images (" + diff + "). Resample the mask to the images' grid.");
-			}
-			catch (final InputException e) {
-				problems.add("The mask: " + e.getMessage());
-			}
-		}
-		InputException.throwIfAny(cohort.manifest().getFileName() + ": " + problems.size() +
-			" problems with the images:", problems);
-		return headers;
-	}
-
-	private static String where(final Cohort cohort, final int j) {
-		return cohort.manifest().getFileName() + " row " + cohort.rowOf(j) + " (subject " + cohort
-			.subjectId(j) + ")";
-	}
-
-	private static boolean[] readMask(final Path path) {
-		final float[] m = NiftiIO.readVolume(path, 0);
-		final boolean[] mask = new boolean[m.length];
-		for (int v = 0; v < m.length; v++)
-			mask[v] = m[v] != 0 && !Float.isNaN(m[v]);
-		return mask;
-	}
-
-	/** Without a mask, a voxel is inside when some image has a finite non-zero value there. */
-	private static boolean[] unionMask(final Cohort cohort, final int nVoxels,
-		final Progress progress, final BooleanSupplier canceled)
+	private static SiteTestResult siteTests(final FeatureMatrix m, final Design d,
+		final int[] interest, final String what, final Progress progress,
+		final Consumer<String> status, final BooleanSupplier canceled)
 	{
-		final boolean[] mask = new boolean[nVoxels];
-		// Workers only ever write true: the races are benign and the result is order-free.
-		forEachSubject(cohort.nSubjects(), progress, canceled, j -> {
-			final float[] volume = NiftiIO.readVolume(cohort.image(j), 0);
-			for (int v = 0; v < nVoxels; v++)
-				if (volume[v] != 0 && Float.isFinite(volume[v])) mask[v] = true;
-		});
-		return mask;
-	}
-
-	/** Runs {@code body} for each subject, in parallel, with progress and cancel. */
-	private static void forEachSubject(final int n, final Progress progress,
-		final BooleanSupplier canceled, final java.util.function.IntConsumer body)
-	{
-		final AtomicLong done = new AtomicLong();
-		final List<Integer> subjects = IntStream.range(0, n).boxed().collect(Collectors.toList());
-		try {
-			Parallelization.getTaskExecutor().forEach(subjects, j -> {
-				if (canceled.getAsBoolean()) throw new CancellationException();
-				body.accept(j);
-				progress.update(done.incrementAndGet(), n);
-			});
-		}
-		catch (final RuntimeException e) {
-			Throwable t = e;
-			while (t.getCause() != null && !(t instanceof InputException) &&
-				!(t instanceof CancellationException))
-				t = t.getCause();
-			if (t instanceof RuntimeException) throw (RuntimeException) t;
-			throw e;
-		}
+		status.accept("Testing site effects in the " + what + " images");
+		return SiteTests.run(m, d, interest, progress, canceled);
 	}
 
 	/** {sum, sum of squares, count} over the harmonised voxels of one subject. */

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: MIT
+package io.github.harmonij.command;
+
+import java.io.File;
+
+import org.scijava.ItemIO;
+import org.scijava.app.StatusService;
+import org.scijava.command.Command;
+import org.scijava.command.ContextCommand;
+import org.scijava.log.LogService;
+import org.scijava.plugin.Attr;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+import org.scijava.widget.FileWidget;
+
+import io.github.harmonij.display.Report;
+import io.github.harmonij.io.CohortSpec;
+import io.github.harmonij.io.SiteEffectMaps;
+
+/**
+ * Voxelwise maps of site effects in a cohort: per voxel the F test of site given the covariates,
+ * the Brown-Forsythe test of equal variance across sites, and optionally the t (or F) of a
+ * covariate of interest, with FDR maps and a summary. Macro:
+ * {@code run("Site Effect Maps...", "manifest=[/d/cohort.csv] batch=site covariates=[age,sex] categorical=[sex] mask=[/d/mask.nii.gz] q=0.05 interest=age out=[/d/effects]");}
+ * Command line: {@code harmonij site-effects --manifest /d/cohort.csv --batch site ...}.
+ */
+@Plugin(type = Command.class, headless = true, label = "Site Effect Maps...",
+	description = "Voxelwise F maps of site effects (and of a covariate of interest) with FDR",
+	attrs = { @Attr(name = Commands.LABEL, value = "Site Effect Maps..."), @Attr(
+		name = Commands.CLI, value = "site-effects") })
+public class SiteEffectMapsCommand extends ContextCommand {
+
+	@Parameter
+	private LogService log;
+
+	@Parameter
+	private StatusService status;
+
+	@Parameter(label = "Cohort manifest (CSV)", style = FileWidget.OPEN_STYLE,
+		description = "one row per image: image path, site column, covariates")
+	private File manifest;
+
+	@Parameter(label = "Site column", description = "manifest column with the site or scanner")
+	private String batch = "site";
+
+	@Parameter(label = "Covariates", required = false,
+		description = "comma-separated manifest columns in both models, e.g. age,sex")
+	private String covariates = "";
+
+	@Parameter(label = "Categorical covariates", required = false,
+		description = "those of the covariates that are categories, e.g. sex,group")
+	private String categorical = "";
+
+	@Parameter(label = "Brain mask (NIfTI)", required = false, style = FileWidget.OPEN_STYLE,
+		description = "voxels to test; without one, voxels zero in every image are left out")
+	private File mask;
+
+	@Parameter(label = "FDR level q", description = "Benjamini-Hochberg false discovery rate")
+	private double q = SiteEffectMaps.DEFAULT_Q;
+
+	@Parameter(label = "Covariate of interest", required = false,
+		description = "one of the covariates, mapped as t (or F if categorical with 3+ levels)")
+	private String interest = "";
+
+	@Parameter(label = "Write a report", description = "report.html in the output folder")
+	private boolean report;
+
+	@Parameter(label = "Output folder", style = FileWidget.DIRECTORY_STYLE,
+		description = "a new or empty folder")
+	private File out;
+
+	@Parameter(type = ItemIO.OUTPUT)
+	private String summary;
+
+	@Override
+	public void run() {
+		summary = CommandSupport.run(this, log, status, () -> {
+			CommandSupport.require(manifest, "manifest", "the cohort manifest (CSV)");
+			CommandSupport.require(out, "out", "a new or empty output folder");
+			final SiteEffectMaps.Request r = new SiteEffectMaps.Request();
+			r.manifest = manifest.toPath();
+			r.spec = CohortSpec.batch(batch == null ? "" : batch.trim()).covariates(CommandSupport
+				.list(covariates)).categorical(CommandSupport.list(categorical));
+			r.mask = mask == null || mask.getPath().isEmpty() ? null : mask.toPath();
+			r.interest = CommandSupport.blankToNull(interest);
+			r.q = q;
+			r.out = out.toPath();
+			r.invocation.put("command", "site-effects");
+			r.invocation.put("options", "batch=" + batch + " covariates=" + covariates +
+				" categorical=" + categorical + " q=" + q + " interest=" + interest);
+			if (report) r.finishing = dir -> Report.writeNew(dir, dir.resolve(Report.FILE_NAME));
+			final String s = SiteEffectMaps.run(r, CommandSupport.progress(status),
+				status::showStatus, this::isCanceled);
+			log.info(s);
+			return s;
+		});
+	}
+}

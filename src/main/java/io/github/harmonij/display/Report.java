@@ -1,0 +1,498 @@
+// SPDX-License-Identifier: MIT
+package io.github.harmonij.display;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import io.github.harmonij.core.InputException;
+import io.github.harmonij.io.Csv;
+import io.github.harmonij.io.CsvTable;
+import io.github.harmonij.io.JsonReader;
+import io.github.harmonij.io.NiftiIO;
+import io.github.harmonij.io.NiftiImage;
+
+/**
+ * A self-contained HTML report of the evidence in a HarmonIJ result folder: every figure is an
+ * inline PNG ({@code data:} URI), every style inline, no script and no external reference, so the
+ * file can be mailed to a reviewer or attached to a paper.
+ * <p>
+ * It is built only from the files of the folder, so that it can be made during a run (the
+ * harmonisation and site-effect commands with {@code report}) or afterwards ({@code harmonij
+ * report --run DIR --out FILE.html}). Sections appear when their files are there:
+ * <ul>
+ * <li>cohort: {@code cohort.csv} (subjects and covariates per site);</li>
+ * <li>at a glance and numbers: {@code site_effects/summary.csv} or {@code summary.csv} (measure,
+ * before, after), or a single run's {@code summary.csv} (per test);</li>
+ * <li>maps: {@code site_effects/{before,after}/*_neglog10p.nii.gz} as axial montages with one
+ * colour scale per pair, or a single run's maps;</li>
+ * <li>residuals by site: {@code subjects.csv} (mean residual per subject), drawn as box plots, and
+ * {@code plots/*.png} (tables);</li>
+ * <li>per-feature tests: {@code effects.csv} (tables);</li>
+ * <li>per-site means: the harmonisation's {@code summary.csv};</li>
+ * <li>options and version: {@code run.json}.</li>
+ * </ul>
+ */
+public final class Report {
+
+	/** The report's file name inside a result folder. */
+	public static final String FILE_NAME = "report.html";
+
+	private static final String[][] MEASURES = {
+		{ "site_percent_fdr_significant", "Voxels/features with a site effect (F test, FDR), %" },
+		{ "site_median_F", "Median F of site" },
+		{ "site_lrt_percent_fdr_significant",
+			"With a site effect by likelihood-ratio test (FDR), %" },
+		{ "levene_percent_fdr_significant",
+			"With unequal variance across sites (Brown-Forsythe, FDR), %" },
+		{ "levene_median_F", "Median Brown-Forsythe F" },
+		{ "interest_percent_fdr_significant", "Significant for the covariate of interest (FDR), %" },
+		{ "interest_median_abs_t", "Median |t| of the covariate of interest" },
+		{ "interest_median_abs_F", "Median F of the covariate of interest" },
+		{ "interest_map_correlation", "Correlation of the interest maps, before vs after" },
+		{ "features", "Features tested (mask voxels or table columns)" },
+		{ "q", "FDR level q" }, { "interest", "Covariate of interest" } };
+
+	private Report() {}
+
+	/**
+	 * Writes the report of a result folder into a new file.
+	 *
+	 * @param run the result folder (finished, or the work folder of a run)
+	 * @param html the new file; never overwritten
+	 * @throws InputException if the file exists or the folder has nothing to report
+	 */
+	public static void writeNew(final Path run, final Path html) {
+		if (Files.exists(html)) throw new InputException(html + " already exists; choose a new " +
+			"file name (nothing was overwritten).");
+		if (!Files.isDirectory(run)) throw new InputException(run + " is not a folder; give a " +
+			"HarmonIJ result folder.");
+		final String text = build(run);
+		try {
+			Files.write(html, text.getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE_NEW);
+		}
+		catch (final IOException e) {
+			throw new InputException("Cannot write " + html + ": " + e.getMessage());
+		}
+	}
+
+	/** @return the HTML text of the report of a result folder */
+	public static String build(final Path run) {
+		final Path evidence = Files.isDirectory(run.resolve("site_effects")) ? run.resolve(
+			"site_effects") : run;
+		final Map<String, Object> json = readJson(run.resolve("run.json"));
+		final CsvTable comparison = csvWithFirstColumn(evidence.resolve("summary.csv"), "measure");
+		final CsvTable tests = csvWithFirstColumn(run.resolve("summary.csv"), "test");
+		final CsvTable perSite = csvWithFirstColumn(run.resolve("summary.csv"), "site");
+		final CsvTable cohort = csvWithFirstColumn(evidence.resolve("cohort.csv"), "site");
+		final CsvTable effects = csvWithFirstColumn(run.resolve("effects.csv"), "feature");
+		if (json == null && comparison == null && tests == null && effects == null)
+			throw new InputException(run + " has no run.json or summary.csv; give a folder written " +
+				"by harmonij combat/regress --site-effects, site-effects or table-effects.");
+
+		final Html h = new Html();
+		h.open(json);
+		atAGlance(h, comparison, tests);
+		if (cohort != null) {
+			h.section("cohort", "Cohort");
+			h.p("Subjects per site, with the mean and standard deviation of each continuous " +
+				"covariate and the count of each level of each categorical one. Sites that differ " +
+				"in their covariates are why the tests below adjust for them.");
+			h.table(cohort, Integer.MAX_VALUE);
+		}
+		if (comparison != null) {
+			h.section("numbers", "Site effects before and after harmonisation");
+			h.p("Each test is done per voxel (or table column) by ordinary least squares; the " +
+				"percentages count the voxels whose Benjamini-Hochberg adjusted p is at most q. " +
+				"After a successful harmonisation the site rows fall to about q or below, while the " +
+				"covariate of interest keeps its strength.");
+			h.measureTable(comparison);
+		}
+		if (tests != null) {
+			h.section("numbers", "Tests");
+			h.table(tests, Integer.MAX_VALUE);
+		}
+		maps(h, evidence, run);
+		residuals(h, evidence, run);
+		if (effects != null) {
+			h.section("features", "Per-feature tests");
+			h.p("Per feature: type-II ANOVA F of site given the covariates (equal to the nested-model " +
+				"F), its p and BH-adjusted p, the likelihood-ratio test of the model with site against " +
+				"the model without, and the Brown-Forsythe test of equal variance, before and after.");
+			h.table(effects, Integer.MAX_VALUE);
+		}
+		if (perSite != null) {
+			h.section("per-site", "Per-site means inside the mask");
+			h.p("Mean and standard deviation of all harmonised voxels of each site's images, " +
+				"before and after.");
+			h.table(perSite, 6);
+		}
+		options(h, json);
+		return h.close();
+	}
+
+	// -- Helper methods --
+
+	private static void atAGlance(final Html h, final CsvTable comparison, final CsvTable tests) {
+		h.section("glance", "At a glance");
+		final List<String> items = new ArrayList<>();
+		if (comparison != null) {
+			final String[] site = row(comparison, "site_percent_fdr_significant");
+			final String[] lev = row(comparison, "levene_percent_fdr_significant");
+			final String[] inter = row(comparison, "interest_percent_fdr_significant");
+			final String[] corr = row(comparison, "interest_map_correlation");
+			final String[] q = row(comparison, "q");
+			final String qs = q != null ? q[1] : "q";
+			if (site != null) items.add("<b>Site effect</b> (F test of site given the covariates, " +
+				"FDR q = " + esc(qs) + "): " + pct(site[1]) + " of features before, " + pct(site[2]) +
+				" after.");
+			if (lev != null) items.add("<b>Unequal variance across sites</b> (Brown-Forsythe, FDR): " +
+				pct(lev[1]) + " before, " + pct(lev[2]) + " after.");
+			if (inter != null) items.add("<b>Covariate of interest</b> (" + esc(row(comparison,
+				"interest")[1]) + "): significant in " + pct(inter[1]) + " before, " + pct(inter[2]) +
+				" after; the two maps correlate at r = " + num(corr[2]) + ".");
+		}
+		if (tests != null) for (int i = 0; i < tests.nRows(); i++)
+			items.add("<b>" + esc(tests.cell(i, 0)) + "</b>: " + pct(tests.cell(i, tests.column(
+				"percent_fdr_significant"))) + " of features significant at FDR q = " + esc(tests.cell(
+					i, tests.column("q"))) + " (median " + esc(tests.cell(i, 1)) + " " + num(tests.cell(i,
+						tests.column("median_statistic"))) + ").");
+		h.list(items);
+	}
+
+	private static void maps(final Html h, final Path evidence, final Path run) {
+		final boolean pair = Files.isDirectory(evidence.resolve("before"));
+		final Path first = pair ? evidence.resolve("before") : run;
+		if (!Files.exists(first.resolve("site_neglog10p.nii.gz"))) return;
+		h.section("maps", "Site-effect maps");
+		h.p("Axial slices of -log10 p per voxel (anterior at the top; the slice position is the " +
+			"world z coordinate). Before and after share one colour scale; the blue mark on the bar " +
+			"is the smallest -log10 p that is significant after FDR correction before harmonisation. " +
+			"White is outside the mask; grey voxels were not tested (constant or not finite).");
+		for (final String[] m : new String[][] { { "site", "Site effect (F test of site)" }, {
+			"levene", "Unequal variance across sites (Brown-Forsythe)" }, { "interest",
+				"Covariate of interest" } })
+		{
+			final Path a = first.resolve(m[0] + "_neglog10p.nii.gz");
+			if (!Files.exists(a)) continue;
+			final NiftiImage before = NiftiIO.read(a);
+			final NiftiImage after = pair ? NiftiIO.read(evidence.resolve("after").resolve(m[0] +
+				"_neglog10p.nii.gz")) : null;
+			final NiftiImage fdr = NiftiIO.read(first.resolve(m[0] + "_fdr.nii.gz"));
+			final float[] d = before.data();
+			final boolean[] support = new boolean[d.length];
+			final List<Double> inside = new ArrayList<>();
+			double threshold = Double.POSITIVE_INFINITY;
+			for (int v = 0; v < d.length; v++) {
+				support[v] = d[v] != 0 || Float.isNaN(d[v]) || (after != null && after.data()[v] != 0);
+				if (support[v] && Float.isFinite(d[v])) inside.add((double) d[v]);
+				if (fdr.data()[v] == 1) threshold = Math.min(threshold, d[v]);
+			}
+			final double vmax = Math.max(2, percentile(inside, 0.99));
+			final int[] slices = EvidenceFigures.axialSlices(support, before.header().nx(), before
+				.header().ny(), before.header().nz());
+			h.h3(m[1]);
+			h.figure(EvidenceFigures.montage(before, support, slices, vmax, pair ? "before" : ""),
+				m[1] + (pair ? ", before" : ""));
+			if (after != null) h.figure(EvidenceFigures.montage(after, support, slices, vmax, "after"),
+				m[1] + ", after");
+			h.figure(EvidenceFigures.colourBar(vmax, "-log10 p", threshold, "FDR threshold"),
+				"colour scale");
+		}
+	}
+
+	private static void residuals(final Html h, final Path evidence, final Path run) {
+		final boolean pair = Files.isDirectory(evidence.resolve("before"));
+		final CsvTable before = csvWithFirstColumn((pair ? evidence.resolve("before") : run).resolve(
+			"subjects.csv"), "subject");
+		final CsvTable after = pair ? csvWithFirstColumn(evidence.resolve("after").resolve(
+			"subjects.csv"), "subject") : null;
+		final List<Path> plots = listPng(run.resolve("plots"));
+		if (before == null && plots.isEmpty()) return;
+		h.section("residuals", "Residuals by site");
+		if (before != null) {
+			h.p("Each point is one subject: the residual of the covariate model (intercept and " +
+				"covariates, no site), averaged over all tested voxels. Sites are ordered by their " +
+				"mean residual before harmonisation, in both plots; boxes span the quartiles, whiskers " +
+				"reach 1.5 interquartile ranges. A site effect shows as boxes at different heights.");
+			final double[] b = column(before, "mean_residual");
+			final String[] site = strings(before, "site");
+			final List<String> order = EvidenceFigures.orderByMean(b, site);
+			final double[] a = after != null ? column(after, "mean_residual") : null;
+			final double[] range = a != null ? EvidenceFigures.range(b, a) : EvidenceFigures.range(b);
+			final BufferedImage left = EvidenceFigures.image(EvidenceFigures.boxPlot(pair ?
+				"Before harmonisation" : "Residuals", "mean residual", b, site, order, range));
+			h.figure(a != null ? EvidenceFigures.sideBySide(left, EvidenceFigures.image(
+				EvidenceFigures.boxPlot("After harmonisation", "mean residual", a, site, order, range)))
+				: left, "mean residual by site");
+		}
+		if (!plots.isEmpty()) {
+			h.p("Per feature, the residuals of the covariate model by site, before (left) and after " +
+				"(right), sites ordered by mean residual before.");
+			for (final Path p : plots)
+				h.png(readBytes(p), p.getFileName().toString());
+		}
+	}
+
+	private static void options(final Html h, final Map<String, Object> json) {
+		h.section("options", "Options and version");
+		if (json == null) {
+			h.p("No run.json was found.");
+			return;
+		}
+		final Map<String, String> flat = new LinkedHashMap<>();
+		flatten("", json, flat);
+		final List<String[]> rows = new ArrayList<>();
+		for (final Map.Entry<String, String> e : flat.entrySet())
+			if (!e.getKey().startsWith("inputs")) rows.add(new String[] { e.getKey(), e.getValue() });
+		h.keyValues(rows);
+		h.p("Report made " + DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").format(ZonedDateTime
+			.now()) + " by HarmonIJ " + esc(io.github.harmonij.command.Version.get()) + ".");
+	}
+
+	@SuppressWarnings("unchecked")
+	private static void flatten(final String prefix, final Object value,
+		final Map<String, String> out)
+	{
+		if (value instanceof Map) for (final Map.Entry<String, Object> e : ((Map<String, Object>) value)
+			.entrySet())
+			flatten(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), e.getValue(), out);
+		else if (value instanceof List && ((List<?>) value).stream().anyMatch(o -> o instanceof Map))
+			out.put(prefix, ((List<?>) value).size() + " entries");
+		else out.put(prefix, value == null ? "" : value instanceof List ? ((List<?>) value).stream()
+			.map(Report::text).collect(Collectors.joining(", ")) : text(value));
+	}
+
+	/** JSON numbers come back as doubles: whole ones are shown without ".0". */
+	private static String text(final Object o) {
+		if (o instanceof Double && ((Double) o) == Math.rint((Double) o) && Math.abs(
+			(Double) o) < 1e15) return Long.toString(((Double) o).longValue());
+		return String.valueOf(o);
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, Object> readJson(final Path p) {
+		if (!Files.exists(p)) return null;
+		try {
+			final Object o = JsonReader.parse(new String(Files.readAllBytes(p),
+				StandardCharsets.UTF_8));
+			return o instanceof Map ? (Map<String, Object>) o : null;
+		}
+		catch (final IOException | RuntimeException e) {
+			return null;
+		}
+	}
+
+	private static CsvTable csvWithFirstColumn(final Path p, final String first) {
+		if (!Files.exists(p)) return null;
+		final CsvTable t = Csv.read(p);
+		return t.nColumns() > 0 && t.header().get(0).equals(first) ? t : null;
+	}
+
+	private static String[] row(final CsvTable t, final String key) {
+		for (int i = 0; i < t.nRows(); i++)
+			if (t.cell(i, 0).equals(key)) return t.row(i);
+		return null;
+	}
+
+	private static double[] column(final CsvTable t, final String name) {
+		final int c = t.column(name);
+		final double[] v = new double[t.nRows()];
+		for (int i = 0; i < v.length; i++)
+			v[i] = parse(t.cell(i, c));
+		return v;
+	}
+
+	private static String[] strings(final CsvTable t, final String name) {
+		final int c = t.column(name);
+		final String[] v = new String[t.nRows()];
+		for (int i = 0; i < v.length; i++)
+			v[i] = t.cell(i, c);
+		return v;
+	}
+
+	private static double parse(final String s) {
+		try {
+			return Double.parseDouble(s.trim());
+		}
+		catch (final NumberFormatException e) {
+			return Double.NaN;
+		}
+	}
+
+	private static String pct(final String s) {
+		final double v = parse(s);
+		return Double.isNaN(v) ? "&ndash;" : String.format(Locale.ROOT, "%.1f&nbsp;%%", v);
+	}
+
+	private static String num(final String s) {
+		final double v = parse(s);
+		return Double.isNaN(v) ? esc(s) : String.format(Locale.ROOT, "%.3g", v);
+	}
+
+	private static double percentile(final List<Double> values, final double p) {
+		if (values.isEmpty()) return 0;
+		final double[] s = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+		return s[(int) Math.min(s.length - 1, Math.floor(p * s.length))];
+	}
+
+	private static List<Path> listPng(final Path dir) {
+		if (!Files.isDirectory(dir)) return new ArrayList<>();
+		try (Stream<Path> s = Files.list(dir)) {
+			return s.filter(p -> p.toString().endsWith(".png")).sorted().collect(Collectors.toList());
+		}
+		catch (final IOException e) {
+			return new ArrayList<>();
+		}
+	}
+
+	private static byte[] readBytes(final Path p) {
+		try {
+			return Files.readAllBytes(p);
+		}
+		catch (final IOException e) {
+			throw new InputException("Cannot read " + p + ": " + e.getMessage());
+		}
+	}
+
+	static String esc(final String s) {
+		if (s == null) return "";
+		return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"",
+			"&quot;");
+	}
+
+	/** The HTML being written. */
+	private static final class Html {
+
+		final StringBuilder sb = new StringBuilder();
+
+		void open(final Map<String, Object> json) {
+			final String what = json == null ? "" : json.containsKey("method") ? "Harmonisation (" +
+				json.get("method") + ")" : String.valueOf(json.getOrDefault("analysis", ""));
+			sb.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+				.append("<title>HarmonIJ report</title>\n<style>\n").append(CSS).append(
+					"</style>\n</head>\n<body>\n<header><h1>HarmonIJ evidence report</h1>\n");
+			sb.append("<p class=\"meta\">").append(esc(what));
+			if (json != null && json.get("manifest") != null) sb.append(" &middot; cohort <code>")
+				.append(esc(String.valueOf(json.get("manifest")))).append("</code>");
+			if (json != null && json.get("table") != null) sb.append(" &middot; table <code>").append(
+				esc(String.valueOf(json.get("table")))).append("</code>");
+			sb.append(" &middot; HarmonIJ ").append(esc(json != null && json.get(
+				"harmonij_version") != null ? String.valueOf(json.get("harmonij_version"))
+					: io.github.harmonij.command.Version.get())).append("</p></header>\n<main>\n");
+		}
+
+		void section(final String id, final String title) {
+			sb.append("<h2 id=\"").append(id).append("\">").append(esc(title)).append("</h2>\n");
+		}
+
+		void h3(final String title) {
+			sb.append("<h3>").append(esc(title)).append("</h3>\n");
+		}
+
+		void p(final String text) {
+			sb.append("<p>").append(esc(text)).append("</p>\n");
+		}
+
+		void list(final List<String> htmlItems) {
+			sb.append("<ul class=\"glance\">\n");
+			for (final String i : htmlItems)
+				sb.append("<li>").append(i).append("</li>\n");
+			sb.append("</ul>\n");
+		}
+
+		/** A CSV table as HTML, its first {@code maxColumns} columns. */
+		void table(final CsvTable t, final int maxColumns) {
+			final int nc = Math.min(maxColumns, t.nColumns());
+			sb.append("<div class=\"scroll\"><table>\n<thead><tr>");
+			for (final String c : t.header().subList(0, nc))
+				sb.append("<th>").append(esc(c.replace('_', ' '))).append("</th>");
+			sb.append("</tr></thead>\n<tbody>\n");
+			for (int i = 0; i < t.nRows(); i++) {
+				sb.append("<tr>");
+				for (int c = 0; c < nc; c++) {
+					final String cell = t.cell(i, c);
+					final double v = parse(cell);
+					final boolean number = !Double.isNaN(v) && c > 0;
+					sb.append(number ? "<td class=\"n\">" : "<td>").append(number ? esc(shortNumber(cell,
+						v)) : esc(cell)).append("</td>");
+				}
+				sb.append("</tr>\n");
+			}
+			sb.append("</tbody></table></div>\n");
+		}
+
+		void measureTable(final CsvTable t) {
+			sb.append("<table>\n<thead><tr><th>Measure</th><th>Before</th><th>After</th></tr>" +
+				"</thead>\n<tbody>\n");
+			for (final String[] m : MEASURES) {
+				final String[] r = row(t, m[0]);
+				if (r == null || r[1].isEmpty() && r[2].isEmpty()) continue;
+				sb.append("<tr><td>").append(esc(m[1])).append("</td><td class=\"n\">").append(cell(
+					r[1])).append("</td><td class=\"n\">").append(cell(r[2])).append("</td></tr>\n");
+			}
+			sb.append("</tbody></table>\n");
+		}
+
+		void keyValues(final List<String[]> rows) {
+			sb.append("<div class=\"scroll\"><table class=\"kv\">\n<tbody>\n");
+			for (final String[] r : rows)
+				sb.append("<tr><th>").append(esc(r[0])).append("</th><td><code>").append(esc(r[1]))
+					.append("</code></td></tr>\n");
+			sb.append("</tbody></table></div>\n");
+		}
+
+		void figure(final BufferedImage img, final String alt) {
+			png(EvidenceFigures.png(img), alt);
+		}
+
+		void png(final byte[] bytes, final String alt) {
+			sb.append("<figure><img alt=\"").append(esc(alt)).append(
+				"\" src=\"data:image/png;base64,").append(Base64.getEncoder().encodeToString(bytes))
+				.append("\"></figure>\n");
+		}
+
+		String close() {
+			sb.append("</main>\n</body>\n</html>\n");
+			return sb.toString();
+		}
+
+		private static String cell(final String s) {
+			final double v = parse(s);
+			return Double.isNaN(v) ? esc(s) : esc(shortNumber(s, v));
+		}
+
+		private static String shortNumber(final String text, final double v) {
+			if (text.matches("-?[0-9]+")) return text;
+			if (v != 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e6)) return String.format(Locale.ROOT,
+				"%.3e", v);
+			return new java.math.BigDecimal(String.format(Locale.ROOT, "%.4g", v)).stripTrailingZeros()
+				.toPlainString();
+		}
+	}
+
+	private static final String CSS = "body{font-family:-apple-system,'Segoe UI',Helvetica,Arial," +
+		"sans-serif;color:#222;max-width:1140px;margin:0 auto;padding:0 24px 48px;line-height:1.45}" +
+		"\nheader{border-bottom:3px solid #b5452c;margin-bottom:8px}\nh1{font-size:28px;margin:24px " +
+		"0 4px}\n.meta{color:#555;margin:0 0 12px}\nh2{font-size:21px;margin:32px 0 8px;border-bottom:" +
+		"1px solid #ddd;padding-bottom:4px}\nh3{font-size:16px;margin:20px 0 6px}\np{max-width:860px}" +
+		"\ntable{border-collapse:collapse;font-size:14px;margin:8px 0}\nth,td{border:1px solid #ccc;" +
+		"padding:4px 9px;text-align:left}\nthead th{background:#f3f0ee}\ntd.n{text-align:right;" +
+		"font-variant-numeric:tabular-nums}\ntable.kv th{background:#f8f8f8;font-weight:normal;" +
+		"color:#444}\n.scroll{overflow-x:auto}\nfigure{margin:6px 0}\nimg{max-width:100%;height:" +
+		"auto;display:block}\nul.glance{font-size:16px;background:#fbf7f4;border-left:4px solid " +
+		"#b5452c;padding:10px 10px 10px 32px}\ncode{font-size:13px;word-break:break-all}\n";
+}
