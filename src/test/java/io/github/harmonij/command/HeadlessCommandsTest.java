@@ -62,6 +62,11 @@ class HeadlessCommandsTest {
 		cohort = dir.resolve("sim");
 		Commands.run(context, Commands.byCli(context, "simulate"), Commands.inputs(Commands.byCli(
 			context, "simulate"), MacroOptions.parse("out=[" + cohort + "] subjects=8 sites=2 seed=3")));
+		// A finished harmonisation with site-effect maps, for the report command.
+		final CommandInfo combat = Commands.byCli(context, "combat");
+		Commands.run(context, combat, Commands.inputs(combat, MacroOptions.parse("manifest=[" +
+			cohort.resolve("cohort.csv") + "] batch=site covariates=[age,sex] categorical=sex mask=[" +
+			cohort.resolve("mask.nii.gz") + "] site_effects out=[" + dir.resolve("prepared") + "]")));
 	}
 
 	@AfterAll
@@ -85,6 +90,11 @@ class HeadlessCommandsTest {
 		m.put("compare", "scan_a=[" + cohort.resolve("images/sub-001.nii.gz") + "] scan_b=[" +
 			cohort.resolve("truth/sub-001.nii.gz") + "] mask=[" + cohort.resolve("mask.nii.gz") +
 			"] out=[" + out.resolve("compare") + "]");
+		m.put("site-effects", manifest + " q=0.05 interest=age out=[" + out.resolve("effects") +
+			"]");
+		m.put("table-effects", tables + " out=[" + out.resolve("table-effects") + "]");
+		m.put("report", "run=[" + dir.resolve("prepared") + "] out=[" + out.resolve("report.html") +
+			"]");
 		return m;
 	}
 
@@ -107,7 +117,8 @@ class HeadlessCommandsTest {
 		assertEquals(List.of(), missing, "commands this test does not know; add their options");
 		for (final String f : new String[] { "sim/cohort.csv", "combat/summary.csv",
 			"regress/summary.csv", "combat.csv", "regress.csv", "compare/difference.nii.gz",
-			"compare/percent_difference.nii.gz", "compare/summary.csv" })
+			"compare/percent_difference.nii.gz", "compare/summary.csv", "effects/site_F.nii.gz",
+			"table-effects", "report.html" })
 			assertTrue(Files.exists(out.resolve(f)), f);
 	}
 
