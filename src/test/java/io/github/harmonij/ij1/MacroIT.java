@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,26 +44,30 @@ class MacroIT {
 		String out;
 	}
 
+	/** One private Xvfb for the class (xvfb-run per macro raced on its temporary files). */
+	static XDisplay x;
+
 	@BeforeAll
-	static void findApp() {
+	static void findApp() throws IOException, InterruptedException {
 		app = Paths.get(System.getProperty("harmonij.app", "target/app"));
 		assertTrue(Files.isRegularFile(app.resolve("ij.jar")), "packaged app at " + app
 			.toAbsolutePath());
 		final boolean display = System.getenv("DISPLAY") != null && !System.getenv("DISPLAY")
 			.isEmpty();
-		Assumptions.assumeTrue(display || onPath("xvfb-run"),
-			"needs a display or xvfb-run (apt-get install xvfb)");
+		Assumptions.assumeTrue(display || XDisplay.available(),
+			"needs a display or Xvfb (apt-get install xvfb)");
+		if (!display) x = XDisplay.start();
+	}
+
+	@AfterAll
+	static void stopDisplay() {
+		if (x != null) x.close();
 	}
 
 	static Run macro(final Path macro, final String arg) throws IOException,
 		InterruptedException
 	{
 		final List<String> cmd = new ArrayList<>();
-		final String display = System.getenv("DISPLAY");
-		if (display == null || display.isEmpty()) {
-			cmd.add("xvfb-run");
-			cmd.add("-a");
-		}
 		cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
 		cmd.add("-Dplugins.dir=" + app.toAbsolutePath());
 		cmd.add("-cp");
@@ -72,7 +77,8 @@ class MacroIT {
 		cmd.add(macro.toAbsolutePath().toString());
 		if (arg != null) cmd.add(arg);
 		final Path log = Files.createTempFile(tmp, "macro", ".log");
-		final Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log
+		final Process p = (x != null ? x.process(cmd) : new ProcessBuilder(cmd)).redirectErrorStream(
+			true).redirectOutput(log
 			.toFile()).start();
 		final Run r = new Run();
 		if (!p.waitFor(TIMEOUT_S, TimeUnit.SECONDS)) {
@@ -179,11 +185,5 @@ class MacroIT {
 		for (final String f : new String[] { "difference.nii.gz", "percent_difference.nii.gz",
 			"summary.csv" })
 			assertTrue(Files.exists(dir.resolve("out").resolve(f)), f);
-	}
-
-	private static boolean onPath(final String program) {
-		for (final String dir : System.getenv("PATH").split(File.pathSeparator))
-			if (Files.isExecutable(Paths.get(dir, program))) return true;
-		return false;
 	}
 }
