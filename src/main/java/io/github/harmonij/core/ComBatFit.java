@@ -55,6 +55,9 @@ public final class ComBatFit implements HarmonisationFit {
 
 	final int[] iterations;
 
+	/** Non-missing values per site and feature [k * V + v] in missing-value mode, else null. */
+	final int[] nonMissing;
+
 	ComBatFit(final Design design, final ComBatOptions options, final FactoredDesign x,
 		final int nFeatures)
 	{
@@ -76,6 +79,7 @@ public final class ComBatFit implements HarmonisationFit {
 		aPrior = new double[k];
 		bPrior = new double[k];
 		iterations = new int[k];
+		nonMissing = options.missingValues() ? new int[k * nFeatures] : null;
 	}
 
 	@Override
