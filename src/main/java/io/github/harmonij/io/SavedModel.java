@@ -340,13 +340,12 @@ public final class SavedModel {
 		final String[] idArray = ids.toArray(new String[0]);
 		final int[] batch = new int[n];
 		final double[][] x = new double[n][];
+		final Map<String, List<String>> unknown = new LinkedHashMap<>();
 		for (int r = 0; r < n; r++) {
 			final String where = Tables.where(t, r, idArray);
 			batch[r] = known.indexOf(batches.get(r));
 			if (batch[r] < 0) {
-				problems.add(where + ": " + batchColumn + " \"" + batches.get(r) + "\" is not one " +
-					"of the sites the model was fitted with (" + String.join(", ", levels) + "). " +
-					"Remove the row, or add the site to the model (docs/models.md).");
+				unknown.computeIfAbsent(batches.get(r), b -> new ArrayList<>()).add(where);
 				batch[r] = 0;
 			}
 			final String[] raw = new String[cols.length];
@@ -354,6 +353,16 @@ public final class SavedModel {
 				raw[c] = t.cell(r, cols[c]);
 			x[r] = coding.code(raw, where, clamp, warnings, problems);
 		}
+		final List<String> siteProblems = new ArrayList<>();
+		for (final Map.Entry<String, List<String>> e : unknown.entrySet()) {
+			final List<String> rows = e.getValue();
+			siteProblems.add((rows.size() == 1 ? rows.get(0) : rows.get(0) + " and " + (rows
+				.size() - 1) + " more rows") + ": " + batchColumn + " \"" + e.getKey() + "\" is not " +
+				"one of the sites the model was fitted with (" + String.join(", ", levels) + "). " +
+				"Remove " + (rows.size() == 1 ? "the row" : "those rows") + ", or add the site to " +
+				"the model (docs/models.md).");
+		}
+		problems.addAll(0, siteProblems);
 		InputException.throwIfAny(t.name() + ": " + problems.size() + " problems with the " +
 			"subjects to harmonise (nothing was written):", problems);
 		return new Design(levels, batch, coding.codedNames().toArray(new String[0]), x, idArray);
