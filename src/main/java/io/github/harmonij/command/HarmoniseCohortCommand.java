@@ -91,8 +91,8 @@ public class HarmoniseCohortCommand extends ContextCommand {
 			r.method = VoxelwiseHarmonisation.Method.COMBAT;
 			r.combat = options;
 			r.invocation.put("options", "batch=" + batch + " covariates=" + covariates +
-				" categorical=" + categorical + " smooth=" + smooth + " smooth_df=" + smooth_df + " eb=" + options.eb().key() + " mean_only=" + mean_only +
-				" ref_batch=" + ref_batch);
+				" categorical=" + categorical + " smooth=" + smooth + " smooth_df=" + smooth_df +
+				" eb=" + options.eb().key() + " mean_only=" + mean_only + " ref_batch=" + ref_batch);
 			final String s = VoxelwiseHarmonisation.run(r, CommandSupport.progress(status),
 				status::showStatus, this::isCanceled).summary();
 			log.info(s);

@@ -82,7 +82,8 @@ public class HarmoniseCohortRegressionCommand extends ContextCommand {
 			r.method = VoxelwiseHarmonisation.Method.REGRESSION;
 			r.spec = r.spec.referenceBatch(CommandSupport.blankToNull(ref_batch));
 			r.invocation.put("options", "batch=" + batch + " covariates=" + covariates +
-				" categorical=" + categorical + " smooth=" + smooth + " smooth_df=" + smooth_df + " ref_batch=" + ref_batch);
+				" categorical=" + categorical + " smooth=" + smooth + " smooth_df=" + smooth_df +
+				" ref_batch=" + ref_batch);
 			final String s = VoxelwiseHarmonisation.run(r, CommandSupport.progress(status),
 				status::showStatus, this::isCanceled).summary();
 			log.info(s);

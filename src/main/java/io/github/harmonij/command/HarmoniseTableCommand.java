@@ -90,7 +90,8 @@ public class HarmoniseTableCommand extends ContextCommand {
 			final ComBatOptions options = ComBatOptions.defaults().withEb(EmpiricalBayes.parse(eb))
 				.withMeanOnly(mean_only).withRefBatch(CommandSupport.blankToNull(ref_batch));
 			final String s = TableHarmonisation.run(table, batch, id, covariates, categorical,
-				smooth, smooth_df, features, options, null, out, model_out, CommandSupport.progress(status), this::isCanceled);
+				smooth, smooth_df, features, options, null, out, model_out, CommandSupport.progress(
+					status), this::isCanceled);
 			log.info(s);
 			return s;
 		});

@@ -94,7 +94,8 @@ public final class CohortManifest {
 
 		final DesignParts parts = DesignParts.read(t, spec.batchColumn(), spec.idColumn(), spec
 			.allCovariates(), spec.categorical(), spec.smooth(), spec.smoothDf(), spec
-				.minSubjectsPerBatch(), spec.referenceBatch(), fallbackIds, imageCol < 0, forApply, problems);
+				.minSubjectsPerBatch(), spec.referenceBatch(), fallbackIds, imageCol < 0, forApply,
+			problems);
 		if (imageCol >= 0) checkImages(t, imageCol, images, invalid, parts.ids, dir, problems);
 		Csv.throwProblems(name, problems, "nothing was read");
 		return new Cohort(file, spec, t, images, parts);

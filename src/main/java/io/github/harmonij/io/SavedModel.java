@@ -297,7 +297,8 @@ public final class SavedModel {
 			FORMAT + "\").");
 		final Object version = json.get("format_version");
 		if (!(version instanceof Double) || ((Double) version).intValue() != FORMAT_VERSION)
-			throw new InputException(file + " has model format version " + version + "; this " +
+			throw new InputException(file + " has model format version " + (version instanceof Double
+				? Csv.formatDouble((Double) version) : version) + "; this " +
 				"HarmonIJ (" + io.github.harmonij.command.Version.get() + ") reads version " +
 				FORMAT_VERSION + ". Fit the model again with this version.");
 		try {

@@ -8,8 +8,6 @@ import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -28,7 +26,6 @@ import java.util.stream.IntStream;
 import net.imglib2.parallel.Parallelization;
 
 import io.github.harmonij.core.ComBat;
-import io.github.harmonij.core.ComBatFit;
 import io.github.harmonij.core.ComBatOptions;
 import io.github.harmonij.core.Design;
 import io.github.harmonij.core.FeatureMatrix;
@@ -37,7 +34,6 @@ import io.github.harmonij.core.HarmonisationFit;
 import io.github.harmonij.core.InputException;
 import io.github.harmonij.core.Progress;
 import io.github.harmonij.core.SiteRegression;
-import io.github.harmonij.core.SiteRegressionFit;
 
 /**
  * Voxelwise harmonisation of a cohort of NIfTI images listed in a manifest: validates everything,

@@ -161,7 +161,7 @@ class SavedModelTableTest {
 			.getBytes(StandardCharsets.UTF_8));
 		final String v = fail("apply-table", "--model", future.toString(), "--table", s.file
 			.toString(), "--out", tmp.resolve("never.csv").toString());
-		assertTrue(v.contains("has model format version 3.0; this HarmonIJ"), v);
+		assertTrue(v.contains("has model format version 3; this HarmonIJ"), v);
 		final String vox = fail("apply", "--model", model.toString(), "--manifest", s.file
 			.toString(), "--out", tmp.resolve("never").toString());
 		assertTrue(vox.contains("is a table model; use apply-table"), vox);
