@@ -471,7 +471,8 @@ public final class NiftiIO {
 		final boolean scale, final double slope, final double inter, final double[] dst,
 		final int off)
 	{
-		if (datatype == NiftiHeader.DT_FLOAT64 && !scale) {
+		// slope 1, intercept 0 (what HarmonIJ writes) is no scaling: keeps -0.0 as -0.0
+		if (datatype == NiftiHeader.DT_FLOAT64 && (!scale || slope == 1 && inter == 0)) {
 			for (int i = 0; i < count; i++)
 				dst[off + i] = bb.getDouble(8 * i);
 			return;
