@@ -257,10 +257,13 @@ public final class Harmonij {
 
 		@EventHandler
 		public synchronized void onEvent(final StatusEvent e) {
+			// A warning is a command's cancel reason: harmonij prints it once, as the error.
+			if (e.isWarning()) return;
 			final String msg = e.getStatusMessage();
 			// The module service's own "Running command: ..." lines say nothing new here.
 			if (msg != null && !msg.isEmpty() && !msg.equals(lastMessage) && !msg.startsWith(
-				"Running command") && !msg.startsWith("Command finished"))
+				"Running command") && !msg.startsWith("Command finished") && !msg.startsWith(
+					"Command canceled") && !msg.startsWith("Canceling command"))
 			{
 				err.println(msg);
 				lastMessage = msg;

@@ -50,6 +50,14 @@ public class HarmoniseCohortCommand extends ContextCommand {
 		description = "those of the covariates that are categories, e.g. sex,group")
 	private String categorical = "";
 
+	@Parameter(label = "Smooth covariates", required = false,
+		description = "covariates entered as natural cubic splines (nonlinear effects, e.g. age)")
+	private String smooth = "";
+
+	@Parameter(label = "Spline degrees of freedom", min = "1", max = "10",
+		description = "columns per smooth covariate; knots at quantiles")
+	private int smooth_df = 4;
+
 	@Parameter(label = "Brain mask (NIfTI)", required = false, style = FileWidget.OPEN_STYLE,
 		description = "voxels to harmonise; without one, voxels zero in every image are left out")
 	private File mask;
@@ -95,11 +103,12 @@ public class HarmoniseCohortCommand extends ContextCommand {
 				.withMeanOnly(mean_only).withRefBatch(CommandSupport.blankToNull(ref_batch));
 			final VoxelwiseHarmonisation.Request r = CohortRequests.request(manifest, batch,
 				covariates, categorical, mask, out, "combat");
+			r.spec = r.spec.smooth(CommandSupport.list(smooth)).smoothDf(smooth_df);
 			r.method = VoxelwiseHarmonisation.Method.COMBAT;
 			r.combat = options;
 			r.invocation.put("options", "batch=" + batch + " covariates=" + covariates +
-				" categorical=" + categorical + " eb=" + options.eb().key() + " mean_only=" + mean_only +
-				" ref_batch=" + ref_batch);
+				" categorical=" + categorical + " smooth=" + smooth + " smooth_df=" + smooth_df +
+				" eb=" + options.eb().key() + " mean_only=" + mean_only + " ref_batch=" + ref_batch);
 			CohortRequests.evidence(r, site_effects, report, interest, q);
 			final String s = VoxelwiseHarmonisation.run(r, CommandSupport.progress(status),
 				status::showStatus, this::isCanceled).summary();

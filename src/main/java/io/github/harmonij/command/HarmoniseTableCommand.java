@@ -52,6 +52,14 @@ public class HarmoniseTableCommand extends ContextCommand {
 		description = "those of the covariates that are categories")
 	private String categorical = "";
 
+	@Parameter(label = "Smooth covariates", required = false,
+		description = "covariates entered as natural cubic splines (nonlinear effects, e.g. age)")
+	private String smooth = "";
+
+	@Parameter(label = "Spline degrees of freedom", min = "1", max = "10",
+		description = "columns per smooth covariate; knots at quantiles")
+	private int smooth_df = 4;
+
 	@Parameter(label = "Features", required = false,
 		description = "comma-separated columns to harmonise; default: every other numeric column")
 	private String features = "";
@@ -69,6 +77,10 @@ public class HarmoniseTableCommand extends ContextCommand {
 		description = "a new file: the input's columns, features harmonised")
 	private File out;
 
+	@Parameter(label = "Save model to (JSON)", required = false, style = FileWidget.SAVE_STYLE,
+		description = "a new file: the fitted model, for Apply Saved Harmonisation (Table)")
+	private File model_out;
+
 	@Parameter(type = ItemIO.OUTPUT)
 	private String summary;
 
@@ -78,7 +90,8 @@ public class HarmoniseTableCommand extends ContextCommand {
 			final ComBatOptions options = ComBatOptions.defaults().withEb(EmpiricalBayes.parse(eb))
 				.withMeanOnly(mean_only).withRefBatch(CommandSupport.blankToNull(ref_batch));
 			final String s = TableHarmonisation.run(table, batch, id, covariates, categorical,
-				features, options, null, out, CommandSupport.progress(status), this::isCanceled);
+				smooth, smooth_df, features, options, null, out, model_out, CommandSupport.progress(
+					status), this::isCanceled);
 			log.info(s);
 			return s;
 		});

@@ -49,6 +49,14 @@ public class RegressTableCommand extends ContextCommand {
 		description = "those of the covariates that are categories")
 	private String categorical = "";
 
+	@Parameter(label = "Smooth covariates", required = false,
+		description = "covariates entered as natural cubic splines (nonlinear effects, e.g. age)")
+	private String smooth = "";
+
+	@Parameter(label = "Spline degrees of freedom", min = "1", max = "10",
+		description = "columns per smooth covariate; knots at quantiles")
+	private int smooth_df = 4;
+
 	@Parameter(label = "Features", required = false,
 		description = "comma-separated columns to harmonise; default: every other numeric column")
 	private String features = "";
@@ -60,6 +68,10 @@ public class RegressTableCommand extends ContextCommand {
 		description = "a new file: the input's columns, features adjusted")
 	private File out;
 
+	@Parameter(label = "Save model to (JSON)", required = false, style = FileWidget.SAVE_STYLE,
+		description = "a new file: the fitted model, for Apply Saved Harmonisation (Table)")
+	private File model_out;
+
 	@Parameter(type = ItemIO.OUTPUT)
 	private String summary;
 
@@ -67,8 +79,8 @@ public class RegressTableCommand extends ContextCommand {
 	public void run() {
 		summary = CommandSupport.run(this, log, status, () -> {
 			final String s = TableHarmonisation.run(table, batch, id, covariates, categorical,
-				features, null, CommandSupport.blankToNull(ref_batch), out, CommandSupport.progress(
-					status), this::isCanceled);
+				smooth, smooth_df, features, null, CommandSupport.blankToNull(ref_batch), out,
+				model_out, CommandSupport.progress(status), this::isCanceled);
 			log.info(s);
 			return s;
 		});

@@ -12,7 +12,9 @@ import java.util.function.BooleanSupplier;
  * option ({@link EmpiricalBayes#NONE}).
  * <p>
  * Differences from sva, all deliberate: features that are not finite in some subject are left
- * unchanged (sva handles missing values per feature); a site with one subject is an error unless
+ * unchanged, unless {@link ComBatOptions#missingValues()} asks for sva's missing-value path
+ * ({@link MissingValues}: each feature fitted on its non-missing subjects, missing cells left
+ * missing); a site with one subject is an error unless
  * mean-only is asked for (sva silently switches every site to mean-only); non-parametric
  * likelihoods are combined in log space, so large sites give finite values where sva returns NaN.
  * <p>
@@ -76,7 +78,9 @@ public final class ComBat {
 		final ComBatFit f = new ComBatFit(design, o, x, data.nFeatures());
 		final int nb = VoxelBlocks.nBlocks(f.nFeatures);
 		final int stages = 1 + x.nBatches;
-		firstPass(data, f, stage(progress, 0, stages, nb), canceled);
+		if (o.missingValues()) MissingValues.firstPass(data, f, stage(progress, 0, stages, nb),
+			canceled);
+		else firstPass(data, f, stage(progress, 0, stages, nb), canceled);
 		for (final byte s : f.status)
 			f.counts[s]++;
 		final long kept = f.counts[0];
@@ -297,9 +301,10 @@ public final class ComBat {
 	 */
 	private static void iterate(final ComBatFit f, final int k, final BooleanSupplier canceled) {
 		final int nf = f.nFeatures, nb = VoxelBlocks.nBlocks(nf), off = k * nf;
-		final double n = f.x.batchSize[k], t2 = f.tau2[k], gb = f.gammaBar[k];
+		final double nk = f.x.batchSize[k], t2 = f.tau2[k], gb = f.gammaBar[k];
 		final double a = f.aPrior[k], b = f.bPrior[k];
 		final double[] g = f.gammaStar, d = f.deltaStar;
+		final int[] nm = f.nonMissing;
 		for (int v = 0; v < nf; v++) {
 			g[off + v] = f.gammaHat[off + v];
 			d[off + v] = f.sampleVar[off + v];
@@ -314,6 +319,7 @@ public final class ComBat {
 				for (int v = from; v < to; v++) {
 					if (f.status[v] != 0) continue;
 					final int i = off + v;
+					final double n = nm == null ? nk : nm[i];
 					final double gh = f.gammaHat[i], gOld = g[i], dOld = d[i];
 					final double gNew = (t2 * n * gh + dOld * gb) / (t2 * n + dOld);
 					final double dev = gh - gNew;
@@ -350,17 +356,17 @@ public final class ComBat {
 	{
 		final int nf = f.nFeatures, off = k * nf;
 		final boolean meanOnly = f.options.meanOnly();
-		final double n = f.x.batchSize[k];
+		final double nk = f.x.batchSize[k];
 		final int m = (int) f.counts[0];
 		final int[] idx = new int[m];
-		final double[] g = new double[m], d = new double[m], logc = new double[m], w = new double[m];
+		final double[] g = new double[m], d = new double[m], lg = new double[m], w = new double[m];
 		int i0 = 0;
 		for (int v = 0; v < nf; v++)
 			if (f.status[v] == 0) {
 				idx[i0] = v;
 				g[i0] = f.gammaHat[off + v];
 				d[i0] = meanOnly ? 1 : f.sampleVar[off + v];
-				logc[i0] = -n / 2 * Math.log(2 * Math.PI * d[i0]);
+				lg[i0] = Math.log(2 * Math.PI * d[i0]);
 				w[i0] = 1 / (2 * d[i0]);
 				i0++;
 			}
@@ -371,19 +377,21 @@ public final class ComBat {
 			}
 		VoxelBlocks.forEachBlock(m, progress, canceled, (block, from, to) -> {
 			for (int i = from; i < to; i++) {
+				// sva: n is the feature's own number of non-missing values
+				final double n = f.nonMissing == null ? nk : f.nonMissing[off + idx[i]];
 				final double gi = g[i], ssi = (n - 1) * f.sampleVar[off + idx[i]];
 				double max = Double.NEGATIVE_INFINITY;
 				for (int j = 0; j < m; j++) {
 					if (j == i) continue;
 					final double dg = gi - g[j];
-					final double l = logc[j] - w[j] * (ssi + n * dg * dg);
+					final double l = -n / 2 * lg[j] - w[j] * (ssi + n * dg * dg);
 					if (l > max) max = l;
 				}
 				double s = 0, sg = 0, sd = 0;
 				for (int j = 0; j < m; j++) {
 					if (j == i) continue;
 					final double dg = gi - g[j];
-					final double l = logc[j] - w[j] * (ssi + n * dg * dg) - max;
+					final double l = -n / 2 * lg[j] - w[j] * (ssi + n * dg * dg) - max;
 					if (l < EXP_UNDERFLOW) continue;
 					final double e = Math.exp(l);
 					s += e;

@@ -55,6 +55,9 @@ public final class ComBatFit implements HarmonisationFit {
 
 	final int[] iterations;
 
+	/** Non-missing values per site and feature [k * V + v] in missing-value mode, else null. */
+	final int[] nonMissing;
+
 	ComBatFit(final Design design, final ComBatOptions options, final FactoredDesign x,
 		final int nFeatures)
 	{
@@ -76,6 +79,7 @@ public final class ComBatFit implements HarmonisationFit {
 		aPrior = new double[k];
 		bPrior = new double[k];
 		iterations = new int[k];
+		nonMissing = options.missingValues() ? new int[k * nFeatures] : null;
 	}
 
 	@Override
@@ -181,47 +185,20 @@ public final class ComBatFit implements HarmonisationFit {
 
 	/**
 	 * y* = sqrt(sigma^2) (z - gamma*_k) / sqrt(delta*_k) + standardisation mean, with
-	 * z = (y - alpha - X beta) / sqrt(sigma^2) (sva's adjustment step). Subjects of the reference
-	 * batch are copied unchanged.
+	 * z = (y - alpha - X beta) / sqrt(sigma^2) (sva's adjustment step), through {@link #model()}
+	 * with the fit's own design. Subjects of the reference batch are copied unchanged.
 	 */
 	@Override
 	public void apply(final FeatureMatrix in, final FeatureMatrix out, final Progress progress,
 		final BooleanSupplier canceled)
 	{
-		FactoredDesign.checkShape(in, "input", x.n, nFeatures);
-		FactoredDesign.checkShape(out, "output", x.n, nFeatures);
-		final int n = x.n, k = x.nBatches, c = x.nCov, ref = x.ref;
-		VoxelBlocks.forEachBlock(nFeatures, progress, canceled, (block, from, to) -> {
-			final int chunk = Math.min(ComBat.CHUNK, to - from);
-			final double[] y = new double[n * chunk];
-			final double[] sd = new double[chunk];
-			final double[] sm = new double[chunk];
-			for (int v0 = from; v0 < to; v0 += chunk) {
-				final int len = Math.min(chunk, to - v0);
-				x.gather(in, v0, len, y);
-				for (int v = 0; v < len; v++)
-					sd[v] = Math.sqrt(varPooled[v0 + v]);
-				for (int j = 0; j < n; j++) {
-					final int b = x.batch[j];
-					if (b == ref) continue;
-					for (int v = 0; v < len; v++)
-						sm[v] = grandMean[v0 + v];
-					for (int q = 0; q < c; q++) {
-						final double xq = x.x[j * x.p + k + q];
-						final int bo = q * nFeatures + v0;
-						for (int v = 0; v < len; v++)
-							sm[v] += xq * betaHat[bo + v];
-					}
-					final int go = b * nFeatures + v0, row = j * len;
-					for (int v = 0; v < len; v++) {
-						if (status[v0 + v] != 0) continue;
-						final double z = (y[row + v] - sm[v]) / sd[v];
-						y[row + v] = (z - gammaStar[go + v]) / Math.sqrt(deltaStar[go + v]) * sd[v] +
-							sm[v];
-					}
-				}
-				x.scatter(out, v0, len, y);
-			}
-		});
+		model().apply(design, in, out, progress, canceled);
+	}
+
+	/** @return the parameters that harmonise subjects (shares this fit's arrays, no copy) */
+	@Override
+	public HarmonisationModel model() {
+		return new HarmonisationModel(HarmonisationModel.Kind.COMBAT, design.batchLevels(), x.ref,
+			design.covariateNames(), status, grandMean, varPooled, betaHat, gammaStar, deltaStar);
 	}
 }

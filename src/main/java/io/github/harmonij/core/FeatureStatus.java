@@ -14,7 +14,13 @@ public enum FeatureStatus {
 	/** The same value in every subject (e.g. outside the brain); copied through. */
 	CONSTANT("constant in all subjects"),
 	/** The same value in every subject of some site with at least 2 subjects; copied through. */
-	CONSTANT_IN_SITE("constant within a site");
+	CONSTANT_IN_SITE("constant within a site"),
+	/**
+	 * Missing-value mode only: some site has too few non-missing values (fewer than 2, or 1 in
+	 * mean-only mode), or the design restricted to the non-missing subjects is singular; copied
+	 * through.
+	 */
+	TOO_FEW_VALUES("too few non-missing values in some site");
 
 	private final String description;
 

@@ -28,6 +28,12 @@ public interface HarmonisationFit {
 	 */
 	void apply(FeatureMatrix in, FeatureMatrix out, Progress progress, BooleanSupplier canceled);
 
+	/**
+	 * @return the fitted parameters, which harmonise new subjects of the same sites with their
+	 *         own covariates ({@link HarmonisationModel#apply}) and can be saved
+	 */
+	HarmonisationModel model();
+
 	/** @return what the fit did with {@code feature} */
 	FeatureStatus status(int feature);
 

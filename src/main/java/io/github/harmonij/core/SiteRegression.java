@@ -37,6 +37,19 @@ public final class SiteRegression {
 	public static SiteRegressionFit fit(final FeatureMatrix data, final Design design,
 		final String refBatch, final Progress progress, final BooleanSupplier canceled)
 	{
+		return fit(data, design, refBatch, false, progress, canceled);
+	}
+
+	/**
+	 * As {@link #fit(FeatureMatrix, Design, String, Progress, BooleanSupplier)}; with
+	 * {@code missingValues}, non-finite cells are missing: each feature is fitted on its
+	 * non-missing subjects (as {@link ComBatOptions#missingValues()}), alpha still weighs the site
+	 * levels by the full site sizes, and missing cells stay missing.
+	 */
+	public static SiteRegressionFit fit(final FeatureMatrix data, final Design design,
+		final String refBatch, final boolean missingValues, final Progress progress,
+		final BooleanSupplier canceled)
+	{
 		validate(design, refBatch);
 		FactoredDesign.checkShape(data, "input", design.nSubjects(), -1);
 		if ((long) design.nBatches() * data.nFeatures() > Integer.MAX_VALUE - 8)
@@ -51,11 +64,22 @@ public final class SiteRegression {
 			final int chunk = Math.min(ComBat.CHUNK, to - from);
 			final double[] y = new double[n * chunk];
 			final double[] b = new double[p * chunk];
+			final double[] yv = new double[n], bv = new double[p];
+			final int[] m = new int[k];
 			for (int v0 = from; v0 < to; v0 += chunk) {
 				final int len = Math.min(chunk, to - v0);
 				x.gather(data, v0, len, y);
 				x.screen(y, len, f.status, v0);
 				x.solve(y, len, b);
+				if (missingValues) for (int v = 0; v < len; v++) {
+					if (f.status[v0 + v] != FeatureStatus.NON_FINITE.ordinal()) continue;
+					for (int j = 0; j < n; j++)
+						yv[j] = y[j * len + v];
+					final FeatureStatus s = MissingValues.fitFeature(x, yv, 1, m, bv);
+					f.status[v0 + v] = (byte) s.ordinal();
+					for (int q = 0; q < p; q++)
+						b[q * len + v] = bv[q];
+				}
 				for (int v = 0; v < len; v++) {
 					final boolean ok = f.status[v0 + v] == 0;
 					double a = 0;

@@ -87,28 +87,18 @@ public final class SiteRegressionFit implements HarmonisationFit {
 		return ref;
 	}
 
+	/** y* = y - (gamma_site - alpha), through {@link #model()} with the fit's own design. */
 	@Override
 	public void apply(final FeatureMatrix in, final FeatureMatrix out, final Progress progress,
 		final BooleanSupplier canceled)
 	{
-		FactoredDesign.checkShape(in, "input", x.n, nFeatures);
-		FactoredDesign.checkShape(out, "output", x.n, nFeatures);
-		final int n = x.n;
-		VoxelBlocks.forEachBlock(nFeatures, progress, canceled, (block, from, to) -> {
-			final int chunk = Math.min(ComBat.CHUNK, to - from);
-			final double[] y = new double[n * chunk];
-			for (int v0 = from; v0 < to; v0 += chunk) {
-				final int len = Math.min(chunk, to - v0);
-				x.gather(in, v0, len, y);
-				for (int j = 0; j < n; j++) {
-					final int b = x.batch[j];
-					if (b == ref) continue;
-					final int go = b * nFeatures + v0, row = j * len;
-					for (int v = 0; v < len; v++)
-						if (status[v0 + v] == 0) y[row + v] -= gamma[go + v] - alpha[v0 + v];
-				}
-				x.scatter(out, v0, len, y);
-			}
-		});
+		model().apply(design, in, out, progress, canceled);
+	}
+
+	/** @return the parameters that harmonise subjects (shares this fit's arrays, no copy) */
+	@Override
+	public HarmonisationModel model() {
+		return new HarmonisationModel(HarmonisationModel.Kind.SITE_REGRESSION, design
+			.batchLevels(), ref, design.covariateNames(), status, alpha, null, betaHat, gamma, null);
 	}
 }

@@ -47,6 +47,21 @@ public final class CohortManifest {
 	 * @throws InputException listing every problem found (nothing is returned then)
 	 */
 	public static Cohort read(final Path manifest, final CohortSpec spec) {
+		return read(manifest, spec, false);
+	}
+
+	/**
+	 * Reads a manifest of new subjects for a saved model: as {@link #read(Path, CohortSpec)} but
+	 * any number of sites and subjects per site is accepted (the model's sites are checked by the
+	 * caller).
+	 */
+	public static Cohort readForApply(final Path manifest, final CohortSpec spec) {
+		return read(manifest, spec, true);
+	}
+
+	private static Cohort read(final Path manifest, final CohortSpec spec,
+		final boolean forApply)
+	{
 		final Path file = manifest.toAbsolutePath().normalize();
 		final CsvTable t = Csv.read(file);
 		final String name = t.name();
@@ -78,8 +93,9 @@ public final class CohortManifest {
 				if (images[r] != null) fallbackIds[r] = t.cell(r, imageCol).trim();
 
 		final DesignParts parts = DesignParts.read(t, spec.batchColumn(), spec.idColumn(), spec
-			.allCovariates(), spec.categorical(), spec.minSubjectsPerBatch(), spec
-				.referenceBatch(), fallbackIds, imageCol < 0, problems);
+			.allCovariates(), spec.categorical(), spec.smooth(), spec.smoothDf(), spec
+				.minSubjectsPerBatch(), spec.referenceBatch(), fallbackIds, imageCol < 0, forApply,
+			problems);
 		if (imageCol >= 0) checkImages(t, imageCol, images, invalid, parts.ids, dir, problems);
 		Csv.throwProblems(name, problems, "nothing was read");
 		return new Cohort(file, spec, t, images, parts);

@@ -220,7 +220,7 @@ public final class CohortMatrix {
 
 	// -- Helper methods --
 
-	private static String where(final Cohort cohort, final int j) {
+	static String where(final Cohort cohort, final int j) {
 		return cohort.manifest().getFileName() + " row " + cohort.rowOf(j) + " (subject " + cohort
 			.subjectId(j) + ")";
 	}

@@ -38,9 +38,14 @@ public final class CohortSpec {
 
 	private final String referenceBatch;
 
+	private final List<String> smooth;
+
+	private final int smoothDf;
+
 	private CohortSpec(final String batchColumn, final List<String> covariates,
 		final List<String> categorical, final String imageColumn, final String idColumn,
-		final int minSubjectsPerBatch, final boolean meanOnly, final String referenceBatch)
+		final int minSubjectsPerBatch, final boolean meanOnly, final String referenceBatch,
+		final List<String> smooth, final int smoothDf)
 	{
 		this.batchColumn = batchColumn;
 		this.covariates = List.copyOf(covariates);
@@ -50,6 +55,8 @@ public final class CohortSpec {
 		this.minSubjectsPerBatch = minSubjectsPerBatch;
 		this.meanOnly = meanOnly;
 		this.referenceBatch = referenceBatch;
+		this.smooth = List.copyOf(smooth);
+		this.smoothDf = smoothDf;
 	}
 
 	/**
@@ -58,7 +65,7 @@ public final class CohortSpec {
 	 */
 	public static CohortSpec batch(final String batchColumn) {
 		return new CohortSpec(required(batchColumn), List.of(), List.of(), "image", null, 0, false,
-			null);
+			null, List.of(), 4);
 	}
 
 	/** @return a copy with these covariates, in model order (blank names are ignored) */
@@ -69,7 +76,7 @@ public final class CohortSpec {
 	/** @return a copy with these covariates, in model order (blank names are ignored) */
 	public CohortSpec covariates(final List<String> names) {
 		return new CohortSpec(batchColumn, clean(names), categorical, imageColumn, idColumn,
-			minSubjectsPerBatch, meanOnly, referenceBatch);
+			minSubjectsPerBatch, meanOnly, referenceBatch, smooth, smoothDf);
 	}
 
 	/** @return a copy in which these covariates are categorical (see the class description) */
@@ -80,20 +87,20 @@ public final class CohortSpec {
 	/** @return a copy in which these covariates are categorical (see the class description) */
 	public CohortSpec categorical(final List<String> names) {
 		return new CohortSpec(batchColumn, covariates, clean(names), imageColumn, idColumn,
-			minSubjectsPerBatch, meanOnly, referenceBatch);
+			minSubjectsPerBatch, meanOnly, referenceBatch, smooth, smoothDf);
 	}
 
 	/** @return a copy reading image paths from this column; null or blank restores "image" */
 	public CohortSpec imageColumn(final String name) {
 		final String col = blankToNull(name);
 		return new CohortSpec(batchColumn, covariates, categorical, col == null ? "image" : col,
-			idColumn, minSubjectsPerBatch, meanOnly, referenceBatch);
+			idColumn, minSubjectsPerBatch, meanOnly, referenceBatch, smooth, smoothDf);
 	}
 
 	/** @return a copy reading subject ids from this column; null or blank restores the default */
 	public CohortSpec idColumn(final String name) {
 		return new CohortSpec(batchColumn, covariates, categorical, imageColumn, blankToNull(name),
-			minSubjectsPerBatch, meanOnly, referenceBatch);
+			minSubjectsPerBatch, meanOnly, referenceBatch, smooth, smoothDf);
 	}
 
 	/**
@@ -104,19 +111,19 @@ public final class CohortSpec {
 		if (n < 0) throw new InputException("The minimum number of subjects per batch must be " +
 			"0 (automatic) or more, not " + n + ".");
 		return new CohortSpec(batchColumn, covariates, categorical, imageColumn, idColumn, n,
-			meanOnly, referenceBatch);
+			meanOnly, referenceBatch, smooth, smoothDf);
 	}
 
 	/** @return a copy for mean-only harmonisation, which allows batches of 1 subject */
 	public CohortSpec meanOnly(final boolean meanOnly) {
 		return new CohortSpec(batchColumn, covariates, categorical, imageColumn, idColumn,
-			minSubjectsPerBatch, meanOnly, referenceBatch);
+			minSubjectsPerBatch, meanOnly, referenceBatch, smooth, smoothDf);
 	}
 
 	/** @return a copy with this reference batch; null or blank for none */
 	public CohortSpec referenceBatch(final String level) {
 		return new CohortSpec(batchColumn, covariates, categorical, imageColumn, idColumn,
-			minSubjectsPerBatch, meanOnly, blankToNull(level));
+			minSubjectsPerBatch, meanOnly, blankToNull(level), smooth, smoothDf);
 	}
 
 	/** @return the batch column's name */
@@ -134,10 +141,45 @@ public final class CohortSpec {
 		return categorical;
 	}
 
+	/**
+	 * @return a copy in which these covariates enter the design as natural cubic regression
+	 *         splines ({@link Splines}) instead of straight lines; a name not among the covariates
+	 *         is appended to them
+	 */
+	public CohortSpec smooth(final List<String> names) {
+		return new CohortSpec(batchColumn, covariates, categorical, imageColumn, idColumn,
+			minSubjectsPerBatch, meanOnly, referenceBatch, clean(names), smoothDf);
+	}
+
+	/**
+	 * @param df degrees of freedom (coded columns) of each smooth covariate, 1 to
+	 *          {@link Splines#MAX_DF}; 1 is a straight line
+	 * @return a changed copy
+	 * @throws InputException if df is out of range
+	 */
+	public CohortSpec smoothDf(final int df) {
+		if (df < 1 || df > Splines.MAX_DF) throw new InputException("smooth_df=" + df +
+			" is out of range; use 1 to " + Splines.MAX_DF + " degrees of freedom (4 is usual).");
+		return new CohortSpec(batchColumn, covariates, categorical, imageColumn, idColumn,
+			minSubjectsPerBatch, meanOnly, referenceBatch, smooth, df);
+	}
+
+	/** @return the smooth covariates, as named */
+	public List<String> smooth() {
+		return smooth;
+	}
+
+	/** @return degrees of freedom of each smooth covariate (default 4) */
+	public int smoothDf() {
+		return smoothDf;
+	}
+
 	/** @return every covariate in model order: the named ones, then categorical-only ones */
 	public List<String> allCovariates() {
 		final List<String> all = new ArrayList<>(covariates);
 		for (final String c : categorical)
+			if (!all.contains(c)) all.add(c);
+		for (final String c : smooth)
 			if (!all.contains(c)) all.add(c);
 		return all;
 	}

@@ -11,7 +11,9 @@ import io.github.harmonij.core.InputException;
  * How raw covariate cells become the numeric columns of a {@code core.Design}: continuous
  * covariates are used as numbers, categorical ones are treatment coded (R's default
  * {@code contr.treatment}): the first level is the reference and gets no column, each other level
- * gets a 0/1 column named {@code name[level]}, e.g. {@code sex[M]}.
+ * gets a 0/1 column named {@code name[level]}, e.g. {@code sex[M]}; smooth covariates become the
+ * natural cubic spline basis of {@link Splines}, one column per degree of freedom, named
+ * {@code age[ns1]}, {@code age[ns2]}, ..., on knots fixed at training.
  * <p>
  * A fitted model keeps its coding so that new subjects are coded the same way ({@link
  * #code(String[], String)}); the names, kinds and level lists are all that is needed to save and
@@ -24,7 +26,9 @@ public final class CovariateCoding {
 		/** Used as a number. */
 		CONTINUOUS,
 		/** Treatment coded: one 0/1 column per level except the first (the reference). */
-		CATEGORICAL
+		CATEGORICAL,
+		/** A natural cubic regression spline on fixed knots ({@link Splines}). */
+		SMOOTH
 	}
 
 	private final List<String> names;
@@ -34,6 +38,8 @@ public final class CovariateCoding {
 	private final List<List<String>> levels;
 
 	private final List<String> codedNames;
+
+	private final List<double[]> knots;
 
 	/**
 	 * @param names covariate (manifest column) names, in model order
@@ -47,13 +53,41 @@ public final class CovariateCoding {
 	public CovariateCoding(final List<String> names, final List<Kind> kinds,
 		final List<List<String>> levels)
 	{
+		this(names, kinds, levels, null);
+	}
+
+	/**
+	 * As {@link #CovariateCoding(List, List, List)}, with the knots of smooth covariates.
+	 *
+	 * @param knots per covariate, the increasing spline knots (at least 2) of a SMOOTH covariate
+	 *          and null for the others; the list itself may be null if none is smooth
+	 */
+	public CovariateCoding(final List<String> names, final List<Kind> kinds,
+		final List<List<String>> levels, final List<double[]> knots)
+	{
 		if (names.size() != kinds.size() || names.size() != levels.size())
 			throw new IllegalArgumentException("names, kinds and levels differ in length");
 		final List<List<String>> lv = new ArrayList<>();
 		final List<String> coded = new ArrayList<>();
+		final List<double[]> kn = new ArrayList<>();
 		for (int i = 0; i < names.size(); i++) {
 			final List<String> l = List.copyOf(levels.get(i));
-			if (kinds.get(i) == Kind.CONTINUOUS) {
+			final double[] kt = knots == null ? null : knots.get(i);
+			if (kinds.get(i) == Kind.SMOOTH) {
+				if (kt == null || kt.length < 2 || !l.isEmpty()) throw new IllegalArgumentException(
+					"smooth covariate " + names.get(i) + " needs at least 2 knots and no levels");
+				for (int j = 1; j < kt.length; j++)
+					if (!(kt[j] > kt[j - 1])) throw new IllegalArgumentException("knots of " + names
+						.get(i) + " are not increasing");
+				kn.add(kt.clone());
+				for (int j = 1; j < kt.length; j++)
+					coded.add(names.get(i) + "[ns" + j + "]");
+			}
+			else kn.add(null);
+			if (kinds.get(i) == Kind.SMOOTH) {
+				// coded above
+			}
+			else if (kinds.get(i) == Kind.CONTINUOUS) {
 				if (!l.isEmpty()) throw new IllegalArgumentException("continuous covariate " +
 					names.get(i) + " has levels");
 				coded.add(names.get(i));
@@ -71,6 +105,13 @@ public final class CovariateCoding {
 		this.kinds = List.copyOf(kinds);
 		this.levels = Collections.unmodifiableList(lv);
 		this.codedNames = Collections.unmodifiableList(coded);
+		this.knots = kn;
+	}
+
+	/** @return a copy of the knots of a SMOOTH covariate (boundary knots first and last), or null */
+	public double[] knots(final int covariate) {
+		final double[] k = knots.get(covariate);
+		return k == null ? null : k.clone();
 	}
 
 	/** @return the number of covariates (before coding) */
@@ -138,10 +179,39 @@ public final class CovariateCoding {
 	 *           the levels seen when the coding was made (categorical)
 	 */
 	public double[] code(final String[] rawValues, final String where) {
+		return code(rawValues, where, false, null);
+	}
+
+	/**
+	 * Codes one new subject. A smooth covariate outside the training range (the boundary knots)
+	 * is an error, or with {@code clamp} is moved to the nearest boundary with a warning.
+	 *
+	 * @param rawValues the subject's cells, one per covariate in {@link #names()} order; trimmed
+	 *          before use
+	 * @param where how messages name the subject, e.g. "new.csv row 3 (subject sub-9)"; may be
+	 *          null
+	 * @param clamp clamp smooth covariates to the training range instead of failing
+	 * @param warnings receives one line per clamped value; may be null
+	 * @return the coded values, one per {@link #codedNames()} entry
+	 * @throws InputException listing every value that is not a number, not a level seen when the
+	 *           coding was made, or (without clamp) outside a smooth covariate's training range
+	 */
+	public double[] code(final String[] rawValues, final String where, final boolean clamp,
+		final List<String> warnings)
+	{
+		final List<String> problems = new ArrayList<>();
+		final double[] out = code(rawValues, where, clamp, warnings, problems);
+		InputException.throwIfAny(null, problems);
+		return out;
+	}
+
+	/** As {@link #code(String[], String, boolean, List)}, adding problems to {@code problems}. */
+	double[] code(final String[] rawValues, final String where, final boolean clamp,
+		final List<String> warnings, final List<String> problems)
+	{
 		if (rawValues.length != names.size()) throw new IllegalArgumentException("expected " +
 			names.size() + " values, got " + rawValues.length);
 		final String at = where == null ? "" : where + ": ";
-		final List<String> problems = new ArrayList<>();
 		final double[] out = new double[codedNames.size()];
 		int col = 0;
 		for (int i = 0; i < names.size(); i++) {
@@ -153,6 +223,27 @@ public final class CovariateCoding {
 					Csv.numberHint(raw) + ". Enter the " + name + ".");
 				out[col++] = v;
 			}
+			else if (kinds.get(i) == Kind.SMOOTH) {
+				final double[] k = knots.get(i);
+				double v = Csv.parseNumber(raw);
+				if (Double.isNaN(v)) problems.add(at + name + " \"" + raw + "\" is not a number" +
+					Csv.numberHint(raw) + ". Enter the " + name + ".");
+				else if (v < k[0] || v > k[k.length - 1]) {
+					final String range = Csv.formatDouble(k[0]) + " to " + Csv.formatDouble(k[k
+						.length - 1]);
+					if (!clamp) problems.add(at + name + " " + raw + " is outside the training range " +
+						"of the smooth covariate (" + range + "), where its spline was not fitted. " +
+						"Remove the subject, or apply with clamp to use the nearest end of the range.");
+					else {
+						v = Math.max(k[0], Math.min(k[k.length - 1], v));
+						if (warnings != null) warnings.add(at + name + " " + raw + " is outside the " +
+							"training range (" + range + "); clamped to " + Csv.formatDouble(v) + ".");
+					}
+				}
+				final double[] b = Splines.basis(Double.isNaN(v) ? k[0] : v, k);
+				for (final double x : b)
+					out[col++] = x;
+			}
 			else {
 				final List<String> l = levels.get(i);
 				final int k = l.indexOf(raw);
@@ -162,7 +253,6 @@ public final class CovariateCoding {
 					out[col++] = j == k ? 1 : 0;
 			}
 		}
-		InputException.throwIfAny(null, problems);
 		return out;
 	}
 
@@ -172,6 +262,8 @@ public final class CovariateCoding {
 		for (int i = 0; i < names.size(); i++) {
 			if (i > 0) sb.append(", ");
 			sb.append(names.get(i));
+			if (kinds.get(i) == Kind.SMOOTH) sb.append(" (smooth: natural cubic spline, knots ")
+				.append(java.util.Arrays.toString(knots.get(i))).append(')');
 			if (kinds.get(i) == Kind.CATEGORICAL) sb.append(" (categorical: ").append(String.join(
 				", ", levels.get(i))).append("; reference ").append(reference(i)).append(')');
 		}

@@ -94,7 +94,8 @@ public final class Covariates {
 		final Collection<String> categorical, final String[] subjectIds)
 	{
 		final List<String> problems = new ArrayList<>();
-		final Coded coded = code(table, covariates, categorical, subjectIds, problems);
+		final Coded coded = code(table, covariates, categorical, List.of(), 4, subjectIds,
+			problems);
 		Csv.throwProblems(table.name(), problems, "nothing was read");
 		return coded;
 	}
@@ -104,12 +105,16 @@ public final class Covariates {
 	 * covariates whose column is missing are left out of the result.
 	 */
 	static Coded code(final CsvTable table, final List<String> covariates,
-		final Collection<String> categorical, final String[] subjectIds,
-		final List<String> problems)
+		final Collection<String> categorical, final Collection<String> smooth, final int smoothDf,
+		final String[] subjectIds, final List<String> problems)
 	{
 		for (final String c : categorical)
 			if (!covariates.contains(c)) throw new IllegalArgumentException("categorical " + c +
 				" is not a covariate");
+		for (final String c : smooth)
+			if (categorical.contains(c)) problems.add(table.name() + ": " + c + " is both " +
+				"categorical and smooth; a spline needs numbers. Remove it from one of the lists.");
+		final List<double[]> knots = new ArrayList<>();
 		final List<String> names = new ArrayList<>();
 		final List<Kind> kinds = new ArrayList<>();
 		final List<List<String>> levels = new ArrayList<>();
@@ -119,6 +124,37 @@ public final class Covariates {
 			final int col = Tables.require(table, name, "covariate", problems);
 			if (col < 0) continue;
 			names.add(name);
+			if (smooth.contains(name) && !categorical.contains(name)) {
+				kinds.add(Kind.SMOOTH);
+				levels.add(List.of());
+				final int before = problems.size();
+				final double[] v = continuous(table, col, name, subjectIds, problems);
+				double[] k = null;
+				if (problems.size() == before) {
+					try {
+						k = Splines.knots(v, smoothDf, name);
+					}
+					catch (final io.github.harmonij.core.InputException e) {
+						problems.add(table.name() + ": " + e.getMessage());
+					}
+				}
+				if (k == null) { // reported; keep a valid coding with one linear column
+					k = new double[] { 0, 1 };
+					java.util.Arrays.fill(v, 0);
+				}
+				knots.add(k);
+				final double[][] basis = new double[v.length][];
+				for (int r = 0; r < v.length; r++)
+					basis[r] = Splines.basis(v[r], k);
+				for (int q = 0; q < k.length - 1; q++) {
+					final double[] column = new double[v.length];
+					for (int r = 0; r < v.length; r++)
+						column[r] = basis[r][q];
+					columns.add(column);
+				}
+				continue;
+			}
+			knots.add(null);
 			if (categorical.contains(name)) {
 				kinds.add(Kind.CATEGORICAL);
 				final List<String> l = categoricalLevels(table, col, name, subjectIds, problems);
@@ -143,7 +179,7 @@ public final class Covariates {
 		for (int c = 0; c < columns.size(); c++)
 			for (int r = 0; r < n; r++)
 				values[r][c] = columns.get(c)[r];
-		return new Coded(new CovariateCoding(names, kinds, levels), values);
+		return new Coded(new CovariateCoding(names, kinds, levels, knots), values);
 	}
 
 	// -- Helper methods --

@@ -70,6 +70,21 @@ final class DesignParts {
 		final int minPerBatch, final String referenceBatch, final String[] fallbackIds,
 		final boolean fallbackIsLabel, final List<String> problems)
 	{
+		return read(t, batchColumn, idColumnName, covariates, categorical, List.of(), 4,
+			minPerBatch, referenceBatch, fallbackIds, fallbackIsLabel, false, problems);
+	}
+
+	/**
+	 * As above, with smooth covariates ({@code smooth}, each with {@code smoothDf} degrees of
+	 * freedom) and, for {@code forApply}, no check of the number of batches or their sizes (new
+	 * subjects to harmonise with a saved model may come from one site, one subject each).
+	 */
+	static DesignParts read(final CsvTable t, final String batchColumn,
+		final String idColumnName, final List<String> covariates, final List<String> categorical,
+		final List<String> smooth, final int smoothDf, final int minPerBatch,
+		final String referenceBatch, final String[] fallbackIds, final boolean fallbackIsLabel,
+		final boolean forApply, final List<String> problems)
+	{
 		final String name = t.name();
 		final int n = t.nRows();
 
@@ -79,6 +94,8 @@ final class DesignParts {
 			idColumnName, "id column", problems);
 		final List<String> covs = new ArrayList<>(new LinkedHashSet<>(covariates));
 		for (final String c : categorical)
+			if (!covs.contains(c)) covs.add(c);
+		for (final String c : smooth)
 			if (!covs.contains(c)) covs.add(c);
 		if (covs.remove(batchColumn)) problems.add(name + ": " + batchColumn + " is the batch " +
 			"column, so it cannot also be a covariate (its effect is what harmonisation " +
@@ -131,12 +148,12 @@ final class DesignParts {
 			else rowsOfBatch.computeIfAbsent(b, k -> new ArrayList<>()).add(r);
 		}
 		final List<String> levels = Covariates.sortLevels(rowsOfBatch.keySet());
-		if (levels.size() == 1 && n > 0) problems.add(name + ": every subject has " +
+		if (levels.size() == 1 && n > 0 && !forApply) problems.add(name + ": every subject has " +
 			batchColumn + " \"" + levels.get(0) + "\"; harmonisation needs at least 2 batches. " +
 			"Add the other batches' rows or check the " + batchColumn + " column.");
 		for (final String b : levels) {
 			final List<Integer> rows = rowsOfBatch.get(b);
-			if (rows.size() >= minPerBatch) continue;
+			if (rows.size() >= minPerBatch || forApply) continue;
 			if (rows.size() == 1 && minPerBatch == 2) problems.add(name + ": " + batchColumn +
 				" \"" + b + "\" has 1 subject (" + Tables.rowAndSubject(t, rows.get(0), labels) +
 				"); ComBat needs at least 2 per " + batchColumn + " for a variance (mean-only " +
@@ -153,7 +170,10 @@ final class DesignParts {
 				String.join(", ", levels) + ". Choose one of them.");
 		}
 
-		final Covariates.Coded coded = Covariates.code(t, covs, cats, labels, problems);
+		final List<String> smo = new ArrayList<>(smooth);
+		smo.retainAll(covs);
+		final Covariates.Coded coded = Covariates.code(t, covs, cats, smo, smoothDf, labels,
+			problems);
 		return new DesignParts(ids, labels, batchOfRow, levels, reference, idCol, batchCol, covs,
 			coded);
 	}

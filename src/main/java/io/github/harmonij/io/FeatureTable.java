@@ -22,8 +22,9 @@ import io.github.harmonij.core.InputException;
  * Which columns mean what is given by a {@link TableSpec}; by default every column that is not
  * the id, the batch or a covariate, and whose cells are all numbers or missing, is a feature, in
  * file order. Text columns are then skipped with a {@link #notes() note}; a named feature holding
- * text is an error. Missing feature values (empty, "NA", "NaN") are errors: fill them in or remove
- * the row.
+ * text is an error. Missing feature values (empty, "NA", "NaN", see {@link Csv#isMissing}) are
+ * errors unless the table is read with {@code allowMissing} (combat-table and regress-table do):
+ * they are then NaN in {@link #values()} and written back verbatim.
  * <p>
  * Validation is as for {@link CohortManifest} (ids, batches, covariates), all problems reported
  * together; rows are named "row N" with N the file line. {@link #writeHarmonised} writes the same
@@ -70,6 +71,23 @@ public final class FeatureTable {
 	 * @throws InputException listing every problem found
 	 */
 	public static FeatureTable read(final Path csv, final TableSpec spec) {
+		return read(csv, spec, false, false);
+	}
+
+	/**
+	 * Reads and validates a feature table.
+	 *
+	 * @param csv the CSV file (see {@link Csv} for the dialects read)
+	 * @param spec which columns mean what
+	 * @param allowMissing accept missing feature cells (NaN in {@link #values()})
+	 * @param forApply new subjects for a saved model: any number of batches and subjects per
+	 *          batch
+	 * @return the table, one subject per row in file order
+	 * @throws InputException listing every problem found
+	 */
+	public static FeatureTable read(final Path csv, final TableSpec spec,
+		final boolean allowMissing, final boolean forApply)
+	{
 		final Path file = csv.toAbsolutePath().normalize();
 		final CsvTable t = Csv.read(file);
 		final String name = t.name();
@@ -82,8 +100,8 @@ public final class FeatureTable {
 		for (int r = 0; r < n; r++)
 			rowLabels[r] = "row " + t.lineOf(r);
 		final DesignParts parts = DesignParts.read(t, spec.batchColumn(), spec.idColumn(), spec
-			.allCovariates(), spec.categorical(), spec.minSubjectsPerBatch(), spec
-				.referenceBatch(), rowLabels, true, problems);
+			.allCovariates(), spec.categorical(), spec.smooth(), spec.smoothDf(), spec
+				.minSubjectsPerBatch(), spec.referenceBatch(), rowLabels, true, forApply, problems);
 
 		final Map<Integer, String> roles = new HashMap<>();
 		if (parts.idColumn >= 0) roles.put(parts.idColumn, "the id column");
@@ -104,6 +122,7 @@ public final class FeatureTable {
 				final String cell = t.cell(r, col).trim();
 				values[r][f] = Csv.parseNumber(cell);
 				if (!Double.isNaN(values[r][f])) continue;
+				if (allowMissing && Csv.isMissing(cell)) continue;
 				final String where = Tables.where(t, r, parts.labels) + ": " + column;
 				if (Csv.isMissing(cell)) problems.add(where + (cell.isEmpty() ? " is empty"
 					: " is missing (\"" + cell + "\")") + ". Fill in the value or remove the " +
@@ -168,6 +187,15 @@ public final class FeatureTable {
 		return new FeatureMatrix.DoubleRows(values());
 	}
 
+	/** @return the number of missing feature cells */
+	public long nMissing() {
+		long m = 0;
+		for (final double[] row : values)
+			for (final double v : row)
+				if (Double.isNaN(v)) m++;
+		return m;
+	}
+
 	/** @return the design: sorted batch levels, coded covariates, subject ids */
 	public Design design() {
 		return design;
@@ -214,7 +242,8 @@ public final class FeatureTable {
 	 * precision) and every other cell copied as read. Blank rows of the input are not written.
 	 *
 	 * @param out the new file; its folder must exist
-	 * @param harmonised {@code harmonised[subject][feature]}, finite, shaped as {@link #values()}
+	 * @param harmonised {@code harmonised[subject][feature]}, shaped as {@link #values()}; finite
+	 *          except where the input cell was missing, whose text is then written back as read
 	 * @throws InputException if {@code out} exists (nothing is overwritten) or cannot be written
 	 * @throws IllegalArgumentException if the array has the wrong shape or a non-finite value
 	 */
@@ -228,6 +257,7 @@ public final class FeatureTable {
 					harmonised[r].length);
 			final String[] row = table.row(r);
 			for (int f = 0; f < featureColumns.length; f++) {
+				if (Double.isNaN(values[r][f]) && Double.isNaN(harmonised[r][f])) continue;
 				if (!Double.isFinite(harmonised[r][f])) throw new IllegalArgumentException(
 					"harmonised value of " + parts.ids[r] + ", " + featureNames().get(f) + " is " +
 						harmonised[r][f]);

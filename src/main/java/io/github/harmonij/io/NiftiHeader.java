@@ -487,6 +487,20 @@ public final class NiftiHeader {
 	 * @param nVolumes number of 3-D volumes, at least 1
 	 */
 	public NiftiHeader forFloat32(final long nVolumes) {
+		return forType(nVolumes, DT_FLOAT32, 32);
+	}
+
+	/**
+	 * As {@link #forFloat32(long)}, for float64 data (datatype 64, bitpix 64): HarmonIJ writes
+	 * saved-model parameters this way so that they read back with the same bits.
+	 *
+	 * @param nVolumes number of 3-D volumes, at least 1
+	 */
+	public NiftiHeader forFloat64(final long nVolumes) {
+		return forType(nVolumes, DT_FLOAT64, 64);
+	}
+
+	private NiftiHeader forType(final long nVolumes, final int datatype, final int bitpix) {
 		if (nVolumes < 1)
 			throw new IllegalArgumentException("nVolumes must be at least 1, got " + nVolumes);
 		final Builder b = toBuilder();
@@ -502,7 +516,7 @@ public final class NiftiHeader {
 				d[i] = 1;
 			b.dim(d);
 		}
-		b.datatype(DT_FLOAT32).bitpix(32).scaling(1, 0).calRange(0, 0).pair(false);
+		b.datatype(datatype).bitpix(bitpix).scaling(1, 0).calRange(0, 0).pair(false);
 		int v = version == 0 ? 1 : version;
 		if (v == 1) {
 			for (int i = 1; i < 8; i++)

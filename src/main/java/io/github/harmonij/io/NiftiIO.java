@@ -48,7 +48,8 @@ import net.imglib2.view.Views;
  * most the compressed size can expand to), so damaged files fail fast. One file is open at a time;
  * gzip is decoded through buffered streams, never into a whole-file byte array.
  * <p>
- * <b>Writing</b>: always float32, little-endian, single file; gzip if the name ends in
+ * <b>Writing</b>: float32 (float64 with {@link #writeFloat64}, for saved-model parameters),
+ * little-endian, single file; gzip if the name ends in
  * {@code .nii.gz} (at {@link #DEFAULT_DEFLATE_LEVEL} unless told otherwise), plain for
  * {@code .nii}. The header is {@link NiftiHeader#forFloat32(long) geometry.forFloat32}: every
  * geometry field and extension of the source is kept, and the NIfTI version too (a NIfTI-2 source
@@ -123,6 +124,27 @@ public final class NiftiIO {
 			final float[] data = new float[(int) n];
 			o.readFloats(data, 0, (int) n, 0);
 			return new NiftiImage(h, data);
+		}
+	}
+
+	/**
+	 * Reads every volume of an image as float64, without the float32 rounding of the other readers:
+	 * float64 data (as HarmonIJ writes saved-model maps) come back with the same bits. Scaling is
+	 * applied in double as for the other readers.
+	 *
+	 * @return {@code nx * ny * nz * nVolumes} values, x fastest
+	 * @throws InputException on any problem with the file, or if it has more than 2^31 - 9 voxels
+	 */
+	public static double[] readDoubles(final Path p) {
+		try (Opened o = open(p, true)) {
+			final NiftiHeader h = o.header;
+			final long n = h.voxelsPerVolume() * h.nVolumes();
+			if (n > MAX_ARRAY) throw new InputException(o.name + " has " + n +
+				" voxels; HarmonIJ can hold at most " + MAX_ARRAY + " in one image.");
+			o.checkAvailable(n);
+			final double[] data = new double[(int) n];
+			o.read(null, data, 0, (int) n, 0);
+			return data;
 		}
 	}
 
@@ -217,7 +239,27 @@ public final class NiftiIO {
 			data.length + " values but " + nVolumes + " volume(s) of " + geometry.nx() + "x" +
 			geometry.ny() + "x" + geometry.nz() + " need " + n);
 		final NiftiHeader h = geometry.forFloat32(nVolumes);
-		writeFile(p, h, data, deflateLevel);
+		writeFile(p, h, data, null, deflateLevel);
+	}
+
+	/**
+	 * Writes float64 data (datatype 64) as a single NIfTI file with the header
+	 * {@code geometry.forFloat64(nVolumes)}, so that {@link #readDoubles} gives back the same bits.
+	 * Otherwise as {@link #write(Path, NiftiHeader, float[], long, int)}: refuses to overwrite.
+	 *
+	 * @throws InputException if the target exists, the name or folder is wrong, or writing fails
+	 * @throws IllegalArgumentException if the data length does not match
+	 */
+	public static void writeFloat64(final Path p, final NiftiHeader geometry, final double[] data,
+		final long nVolumes, final int deflateLevel)
+	{
+		if (deflateLevel < 0 || deflateLevel > 9) throw new IllegalArgumentException(
+			"deflate level must be 0 to 9, got " + deflateLevel);
+		final long n = geometry.voxelsPerVolume() * nVolumes;
+		if (nVolumes < 1 || data.length != n) throw new IllegalArgumentException("data has " +
+			data.length + " values but " + nVolumes + " volume(s) of " + geometry.nx() + "x" +
+			geometry.ny() + "x" + geometry.nz() + " need " + n);
+		writeFile(p, geometry.forFloat64(nVolumes), null, data, deflateLevel);
 	}
 
 	/**
@@ -333,6 +375,13 @@ public final class NiftiIO {
 		 * voxels already consumed from the stream, for the truncation message.
 		 */
 		void readFloats(final float[] dst, final int off, final int n, final long before) {
+			read(dst, null, off, n, before);
+		}
+
+		/** Reads into {@code dst} (float32) or, if it is null, into {@code dstD} (float64). */
+		void read(final float[] dst, final double[] dstD, final int off, final int n,
+			final long before)
+		{
 			final byte[] buf = new byte[(int) Math.min(CHUNK, (long) n * bytesPerVoxel)];
 			final ByteBuffer bb = ByteBuffer.wrap(buf).order(header.littleEndian() ?
 				ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
@@ -363,7 +412,9 @@ public final class NiftiIO {
 					final long total = header.voxelsPerVolume() * header.nVolumes() * bytesPerVoxel;
 					throw truncated(total, (before + done) * bytesPerVoxel + got);
 				}
-				decode(bb, header.datatype(), count, scale, slope, inter, dst, off + done);
+				if (dst != null) decode(bb, header.datatype(), count, scale, slope, inter, dst, off +
+					done);
+				else decode(bb, header.datatype(), count, scale, slope, inter, dstD, off + done);
 				done += count;
 			}
 		}
@@ -412,6 +463,47 @@ public final class NiftiIO {
 				default: throw new IllegalStateException("datatype " + datatype);
 			}
 			dst[off + i] = (float) (scale ? v * slope + inter : v);
+		}
+	}
+
+	/** As the float32 decode, into doubles: float64 data keep every bit. */
+	private static void decode(final ByteBuffer bb, final int datatype, final int count,
+		final boolean scale, final double slope, final double inter, final double[] dst,
+		final int off)
+	{
+		// slope 1, intercept 0 (what HarmonIJ writes) is no scaling: keeps -0.0 as -0.0
+		if (datatype == NiftiHeader.DT_FLOAT64 && (!scale || slope == 1 && inter == 0)) {
+			for (int i = 0; i < count; i++)
+				dst[off + i] = bb.getDouble(8 * i);
+			return;
+		}
+		final float[] f = new float[count];
+		if (datatype == NiftiHeader.DT_FLOAT32 && !scale) {
+			decode(bb, datatype, count, false, slope, inter, f, 0);
+			for (int i = 0; i < count; i++)
+				dst[off + i] = f[i];
+			return;
+		}
+		for (int i = 0; i < count; i++) {
+			final double v;
+			switch (datatype) {
+				case NiftiHeader.DT_UINT8: v = bb.get(i) & 0xFF; break;
+				case NiftiHeader.DT_INT8: v = bb.get(i); break;
+				case NiftiHeader.DT_INT16: v = bb.getShort(2 * i); break;
+				case NiftiHeader.DT_UINT16: v = bb.getShort(2 * i) & 0xFFFF; break;
+				case NiftiHeader.DT_INT32: v = bb.getInt(4 * i); break;
+				case NiftiHeader.DT_UINT32: v = bb.getInt(4 * i) & 0xFFFFFFFFL; break;
+				case NiftiHeader.DT_INT64: v = bb.getLong(8 * i); break;
+				case NiftiHeader.DT_UINT64: {
+					final long u = bb.getLong(8 * i);
+					v = (u & Long.MAX_VALUE) + (u < 0 ? 0x1p63 : 0);
+					break;
+				}
+				case NiftiHeader.DT_FLOAT32: v = bb.getFloat(4 * i); break;
+				case NiftiHeader.DT_FLOAT64: v = bb.getDouble(8 * i); break;
+				default: throw new IllegalStateException("datatype " + datatype);
+			}
+			dst[off + i] = scale ? v * slope + inter : v;
 		}
 	}
 
@@ -702,8 +794,9 @@ public final class NiftiIO {
 
 	// -- Helper methods: writing --
 
+	/** Writes {@code data} (float32) or, if it is null, {@code dataD} (float64). */
 	private static void writeFile(final Path p, final NiftiHeader h, final float[] data,
-		final int level)
+		final double[] dataD, final int level)
 	{
 		final String lower = lowerName(p);
 		final boolean gz = lower.endsWith(".nii.gz");
@@ -724,11 +817,18 @@ public final class NiftiIO {
 			{
 				out.write(encodeHeader(h));
 				final ByteBuffer bb = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
-				for (int i = 0; i < data.length; ) {
+				if (data != null) for (int i = 0; i < data.length; ) {
 					bb.clear();
 					final int n = Math.min(CHUNK / 4, data.length - i);
 					bb.asFloatBuffer().put(data, i, n);
 					out.write(bb.array(), 0, 4 * n);
+					i += n;
+				}
+				else for (int i = 0; i < dataD.length; ) {
+					bb.clear();
+					final int n = Math.min(CHUNK / 8, dataD.length - i);
+					bb.asDoubleBuffer().put(dataD, i, n);
+					out.write(bb.array(), 0, 8 * n);
 					i += n;
 				}
 			}

@@ -40,9 +40,14 @@ public final class TableSpec {
 
 	private final String referenceBatch;
 
+	private final List<String> smooth;
+
+	private final int smoothDf;
+
 	private TableSpec(final String batchColumn, final List<String> covariates,
 		final List<String> categorical, final List<String> features, final String idColumn,
-		final int minSubjectsPerBatch, final boolean meanOnly, final String referenceBatch)
+		final int minSubjectsPerBatch, final boolean meanOnly, final String referenceBatch,
+		final List<String> smooth, final int smoothDf)
 	{
 		this.batchColumn = batchColumn;
 		this.covariates = List.copyOf(covariates);
@@ -52,6 +57,8 @@ public final class TableSpec {
 		this.minSubjectsPerBatch = minSubjectsPerBatch;
 		this.meanOnly = meanOnly;
 		this.referenceBatch = referenceBatch;
+		this.smooth = List.copyOf(smooth);
+		this.smoothDf = smoothDf;
 	}
 
 	/**
@@ -60,7 +67,7 @@ public final class TableSpec {
 	 */
 	public static TableSpec batch(final String batchColumn) {
 		return new TableSpec(CohortSpec.required(batchColumn), List.of(), List.of(), List.of(),
-			null, 0, false, null);
+			null, 0, false, null, List.of(), 4);
 	}
 
 	/** @return a copy with these covariates, in model order (blank names are ignored) */
@@ -71,7 +78,7 @@ public final class TableSpec {
 	/** @return a copy with these covariates, in model order (blank names are ignored) */
 	public TableSpec covariates(final List<String> names) {
 		return new TableSpec(batchColumn, CohortSpec.clean(names), categorical, features, idColumn,
-			minSubjectsPerBatch, meanOnly, referenceBatch);
+			minSubjectsPerBatch, meanOnly, referenceBatch, smooth, smoothDf);
 	}
 
 	/** @return a copy in which these covariates are categorical (see the class description) */
@@ -93,7 +100,7 @@ public final class TableSpec {
 	 */
 	public TableSpec features(final List<String> names) {
 		return new TableSpec(batchColumn, covariates, categorical, CohortSpec.clean(names),
-			idColumn, minSubjectsPerBatch, meanOnly, referenceBatch);
+			idColumn, minSubjectsPerBatch, meanOnly, referenceBatch, smooth, smoothDf);
 	}
 
 	/** @return the named features, or an empty list for the default selection */
@@ -104,13 +111,13 @@ public final class TableSpec {
 	/** @return a copy in which these covariates are categorical (see the class description) */
 	public TableSpec categorical(final List<String> names) {
 		return new TableSpec(batchColumn, covariates, CohortSpec.clean(names), features, idColumn,
-			minSubjectsPerBatch, meanOnly, referenceBatch);
+			minSubjectsPerBatch, meanOnly, referenceBatch, smooth, smoothDf);
 	}
 
 	/** @return a copy reading subject ids from this column; null or blank restores the default */
 	public TableSpec idColumn(final String name) {
 		return new TableSpec(batchColumn, covariates, categorical, features, CohortSpec
-			.blankToNull(name), minSubjectsPerBatch, meanOnly, referenceBatch);
+			.blankToNull(name), minSubjectsPerBatch, meanOnly, referenceBatch, smooth, smoothDf);
 	}
 
 	/**
@@ -121,19 +128,19 @@ public final class TableSpec {
 		if (n < 0) throw new InputException("The minimum number of subjects per batch must be " +
 			"0 (automatic) or more, not " + n + ".");
 		return new TableSpec(batchColumn, covariates, categorical, features, idColumn, n,
-			meanOnly, referenceBatch);
+			meanOnly, referenceBatch, smooth, smoothDf);
 	}
 
 	/** @return a copy for mean-only harmonisation, which allows batches of 1 subject */
 	public TableSpec meanOnly(final boolean meanOnly) {
 		return new TableSpec(batchColumn, covariates, categorical, features, idColumn,
-			minSubjectsPerBatch, meanOnly, referenceBatch);
+			minSubjectsPerBatch, meanOnly, referenceBatch, smooth, smoothDf);
 	}
 
 	/** @return a copy with this reference batch; null or blank for none */
 	public TableSpec referenceBatch(final String level) {
 		return new TableSpec(batchColumn, covariates, categorical, features, idColumn,
-			minSubjectsPerBatch, meanOnly, CohortSpec.blankToNull(level));
+			minSubjectsPerBatch, meanOnly, CohortSpec.blankToNull(level), smooth, smoothDf);
 	}
 
 	/** @return the batch column's name */
@@ -151,10 +158,45 @@ public final class TableSpec {
 		return categorical;
 	}
 
+	/**
+	 * @return a copy in which these covariates enter the design as natural cubic regression
+	 *         splines ({@link Splines}) instead of straight lines; a name not among the covariates
+	 *         is appended to them
+	 */
+	public TableSpec smooth(final List<String> names) {
+		return new TableSpec(batchColumn, covariates, categorical, features, idColumn,
+			minSubjectsPerBatch, meanOnly, referenceBatch, CohortSpec.clean(names), smoothDf);
+	}
+
+	/**
+	 * @param df degrees of freedom (coded columns) of each smooth covariate, 1 to
+	 *          {@link Splines#MAX_DF}; 1 is a straight line
+	 * @return a changed copy
+	 * @throws InputException if df is out of range
+	 */
+	public TableSpec smoothDf(final int df) {
+		if (df < 1 || df > Splines.MAX_DF) throw new InputException("smooth_df=" + df +
+			" is out of range; use 1 to " + Splines.MAX_DF + " degrees of freedom (4 is usual).");
+		return new TableSpec(batchColumn, covariates, categorical, features, idColumn,
+			minSubjectsPerBatch, meanOnly, referenceBatch, smooth, df);
+	}
+
+	/** @return the smooth covariates, as named */
+	public List<String> smooth() {
+		return smooth;
+	}
+
+	/** @return degrees of freedom of each smooth covariate (default 4) */
+	public int smoothDf() {
+		return smoothDf;
+	}
+
 	/** @return every covariate in model order: the named ones, then categorical-only ones */
 	public List<String> allCovariates() {
 		final List<String> all = new ArrayList<>(covariates);
 		for (final String c : categorical)
+			if (!all.contains(c)) all.add(c);
+		for (final String c : smooth)
 			if (!all.contains(c)) all.add(c);
 		return all;
 	}

@@ -8,8 +8,6 @@ import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -21,11 +19,11 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 
 import net.imglib2.parallel.Parallelization;
 
 import io.github.harmonij.core.ComBat;
-import io.github.harmonij.core.ComBatFit;
 import io.github.harmonij.core.ComBatOptions;
 import io.github.harmonij.core.Design;
 import io.github.harmonij.core.FeatureMatrix;
@@ -34,7 +32,6 @@ import io.github.harmonij.core.HarmonisationFit;
 import io.github.harmonij.core.InputException;
 import io.github.harmonij.core.Progress;
 import io.github.harmonij.core.SiteRegression;
-import io.github.harmonij.core.SiteRegressionFit;
 import io.github.harmonij.core.stats.SiteTestResult;
 import io.github.harmonij.core.stats.SiteTests;
 
@@ -47,8 +44,9 @@ import io.github.harmonij.core.stats.SiteTests;
  * {@code .nii.gz} unless the input was {@code .nii}); voxels outside the mask, non-finite voxels and
  * voxels of zero variance are copied unchanged;</li>
  * <li>{@code difference/<input name>}: harmonised minus original;</li>
- * <li>{@code model/}: the fitted parameters as NIfTI maps (one volume per site or covariate) and
- * {@code model.json} (design, levels, options, priors, grid, mask checksum);</li>
+ * <li>{@code model/}: the saved model ({@link SavedModel}, docs/models.md): the fitted parameters
+ * as float64 NIfTI maps (one volume per site or covariate column) and {@code model.json} (design,
+ * levels, knots, options, priors, grid, mask checksum), for {@link #apply} to new subjects;</li>
  * <li>{@code summary.csv}: per site, n and the mean and SD inside the mask before and after, plus
  * the counts of voxels left unchanged and why;</li>
  * <li>{@code run.json}: provenance (version, options, inputs with sizes, counts) and timings.</li>
@@ -215,20 +213,11 @@ public final class VoxelwiseHarmonisation {
 			final double[][] after = new double[n][];
 			CohortMatrix.forEachSubject(n, progress, canceled, j -> {
 				final float[] original = NiftiIO.readVolume(cohort.image(j), 0);
-				final float[] h = original.clone();
-				final float[] row = rows[j];
-				for (int k = 0; k < index.length; k++)
-					h[index[k]] = row[k];
-				final float[] d = new float[h.length];
-				for (int v = 0; v < h.length; v++)
-					d[v] = Float.floatToIntBits(h[v]) == Float.floatToIntBits(original[v]) ? 0f : h[v] -
-						original[v];
-				after[j] = moments(row, harmonised);
-				final NiftiHeader g = cm.header(j).forFloat32(1);
-				NiftiIO.write(dir.resolve("harmonised").resolve(names[j]), g, h, 1, r.deflateLevel);
-				NiftiIO.write(dir.resolve("difference").resolve(names[j]), g, d, 1, r.deflateLevel);
+				after[j] = writeSubject(dir, names[j], cm.header(j), original, rows[j], index,
+					harmonised, r.deflateLevel);
 			});
-			writeModel(dir.resolve("model"), fit, r, cohort, first, mask, index);
+			SavedModel.writeVoxelwise(dir.resolve("model"), fit, r.method == Method.COMBAT ? r.combat
+				: null, cohort, first, mask, index, r.deflateLevel);
 			final long tWrite = System.nanoTime();
 
 			result.out = r.out;
@@ -251,6 +240,162 @@ public final class VoxelwiseHarmonisation {
 			out.commit();
 		}
 		return result;
+	}
+
+	/** What to apply a saved model to, and where to write. */
+	public static final class ApplyRequest {
+
+		/** The model folder ({@code OUT/model} of a combat or regress run). */
+		public Path model;
+
+		/** Manifest of the new subjects: image, the model's site column and covariates. */
+		public Path manifest;
+
+		/** Clamp smooth covariates to the training range (with a warning) instead of failing. */
+		public boolean clamp;
+
+		public Path out;
+
+		public Map<String, Object> invocation = new LinkedHashMap<>();
+
+		public int deflateLevel = 1;
+	}
+
+	/**
+	 * Harmonises new subjects with a saved voxelwise model ({@link SavedModel}): each subject's
+	 * own covariates are coded with the model's coding and their effects are kept
+	 * ({@link io.github.harmonij.core.HarmonisationModel#apply}). Writes {@code harmonised/},
+	 * {@code difference/}, {@code summary.csv} and {@code run.json} as {@link #run} does (no
+	 * model). Applied to the training subjects it reproduces the training outputs bit for bit.
+	 *
+	 * @throws InputException before any image data are read, listing every problem: a model that
+	 *           is not voxelwise or is damaged, subjects of sites the model does not know,
+	 *           covariate levels it does not know, smooth covariates outside the training range
+	 *           (unless clamp), images on another grid than the model
+	 * @throws CancellationException if canceled; nothing is left in the output folder's place
+	 */
+	public static Result apply(final ApplyRequest r, final Progress progress,
+		final Consumer<String> status, final BooleanSupplier canceled)
+	{
+		resetPeakHeap();
+		final long t0 = System.nanoTime();
+		if (r.out == null) throw new InputException("No output folder given: set out=[folder].");
+		OutputFolder.checkUsable(r.out);
+		final SavedModel saved = SavedModel.read(r.model);
+		if (!saved.voxelwise()) throw new InputException(r.model + " is a table model; use " +
+			"apply-table for tables, or give the model folder of a voxelwise run (OUT/model).");
+		final Cohort cohort = CohortManifest.readForApply(r.manifest, CohortSpec.batch(saved
+			.batchColumn()).minSubjectsPerBatch(1));
+		final List<String> warnings = new ArrayList<>();
+		final Design design = saved.designFor(cohort.table(), cohort.subjectIds(), cohort.batches(),
+			r.clamp, warnings);
+		for (final String w : warnings)
+			status.accept("Warning: " + w);
+		final NiftiHeader grid = saved.grid();
+		final int n = cohort.nSubjects();
+		final NiftiHeader[] headers = new NiftiHeader[n];
+		final List<String> problems = new ArrayList<>();
+		for (int j = 0; j < n; j++) {
+			try {
+				headers[j] = NiftiIO.readHeader(cohort.image(j));
+			}
+			catch (final InputException e) {
+				problems.add(CohortMatrix.where(cohort, j) + ": " + e.getMessage());
+				continue;
+			}
+			final String diff = grid.gridDifference(headers[j]);
+			if (headers[j].nVolumes() != 1) problems.add(CohortMatrix.where(cohort, j) + ": " + cohort.image(j)
+				.getFileName() + " has " + headers[j].nVolumes() + " volumes; each manifest row " +
+				"needs one 3-D image. Split the file into volumes.");
+			else if (diff != null) problems.add(CohortMatrix.where(cohort, j) + ": " + cohort.image(j)
+				.getFileName() + " is not on the model's grid (" + diff + "). Resample it to the " +
+				"template the model was fitted on.");
+		}
+		InputException.throwIfAny(cohort.manifest().getFileName() + ": " + problems.size() +
+			" images do not fit the model:", problems);
+		final boolean[] mask = saved.mask();
+		final int[] index = IntStream.range(0, mask.length).filter(v -> mask[v]).toArray();
+
+		status.accept("Reading " + n + " images");
+		final float[][] rows = new float[n][];
+		CohortMatrix.forEachSubject(n, progress, canceled, j -> {
+			final float[] volume = NiftiIO.readVolume(cohort.image(j), 0);
+			final float[] row = new float[index.length];
+			for (int k = 0; k < index.length; k++)
+				row[k] = volume[index[k]];
+			rows[j] = row;
+		});
+		final long tRead = System.nanoTime();
+		final io.github.harmonij.core.HarmonisationModel model = saved.model();
+		final boolean[] harmonised = new boolean[index.length];
+		for (int k = 0; k < index.length; k++)
+			harmonised[k] = model.status(k) == FeatureStatus.HARMONISED;
+		final double[][] before = new double[n][];
+		for (int j = 0; j < n; j++)
+			before[j] = moments(rows[j], harmonised);
+		status.accept("Applying the model to " + n + " subjects x " + index.length + " voxels");
+		final FeatureMatrix.FloatRows matrix = new FeatureMatrix.FloatRows(rows);
+		model.apply(design, matrix, matrix, progress, canceled);
+		final long tFit = System.nanoTime();
+
+		status.accept("Writing results");
+		final Result result = new Result();
+		try (OutputFolder out = OutputFolder.create(r.out)) {
+			final Path dir = out.path();
+			final String[] names = outputNames(cohort);
+			createDirectories(dir.resolve("harmonised"), dir.resolve("difference"));
+			final double[][] after = new double[n][];
+			CohortMatrix.forEachSubject(n, progress, canceled, j -> {
+				final float[] original = NiftiIO.readVolume(cohort.image(j), 0);
+				after[j] = writeSubject(dir, names[j], headers[j], original, rows[j], index,
+					harmonised, r.deflateLevel);
+			});
+			final long tWrite = System.nanoTime();
+			result.out = r.out;
+			result.nSubjects = n;
+			result.nSites = (int) Arrays.stream(design.batchSizes()).filter(c -> c > 0).count();
+			result.maskVoxels = index.length;
+			for (final FeatureStatus s : FeatureStatus.values()) {
+				long c = 0;
+				for (int k = 0; k < index.length; k++)
+					if (model.status(k) == s) c++;
+				result.counts.put(s, c);
+			}
+			writeSummary(dir.resolve("summary.csv"), design, before, after, result);
+			result.timings.put("read", seconds(t0, tRead));
+			result.timings.put("apply", seconds(tRead, tFit));
+			result.timings.put("write", seconds(tFit, tWrite));
+			result.timings.put("total", seconds(t0, System.nanoTime()));
+			result.peakHeapMb = peakHeapMb();
+			r.invocation.put("model", saved.source().toString());
+			r.invocation.put("warnings", warnings);
+			final Request req = new Request();
+			req.invocation = r.invocation;
+			req.method = "combat".equals(saved.method()) ? Method.COMBAT : Method.REGRESSION;
+			writeRunJson(dir.resolve("run.json"), req, cohort, names, result);
+			out.commit();
+		}
+		return result;
+	}
+
+	/**
+	 * Writes one subject's harmonised image and difference; returns the moments after.
+	 */
+	private static double[] writeSubject(final Path dir, final String name,
+		final NiftiHeader header, final float[] original, final float[] row, final int[] index,
+		final boolean[] harmonised, final int deflateLevel)
+	{
+		final float[] h = original.clone();
+		for (int k = 0; k < index.length; k++)
+			h[index[k]] = row[k];
+		final float[] d = new float[h.length];
+		for (int v = 0; v < h.length; v++)
+			d[v] = Float.floatToIntBits(h[v]) == Float.floatToIntBits(original[v]) ? 0f : h[v] -
+				original[v];
+		final NiftiHeader g = header.forFloat32(1);
+		NiftiIO.write(dir.resolve("harmonised").resolve(name), g, h, 1, deflateLevel);
+		NiftiIO.write(dir.resolve("difference").resolve(name), g, d, 1, deflateLevel);
+		return moments(row, harmonised);
 	}
 
 	// -- Helper methods --
@@ -299,145 +444,6 @@ public final class VoxelwiseHarmonisation {
 		for (final String ext : new String[] { ".nii.gz", ".hdr.gz", ".img.gz", ".hdr", ".img" })
 			if (lower.endsWith(ext)) return name.substring(0, name.length() - ext.length()) + ".nii.gz";
 		return name + ".nii.gz";
-	}
-
-	private static void writeModel(final Path dir, final HarmonisationFit fit, final Request r,
-		final Cohort cohort, final NiftiHeader grid, final boolean[] mask, final int[] index)
-	{
-		final Design d = fit.design();
-		final int nb = d.nBatches(), nc = d.nCovariates(), vol = mask.length;
-		final Map<String, Object> json = new LinkedHashMap<>();
-		json.put("format", "harmonij-model");
-		json.put("format_version", 1);
-		json.put("harmonij_version", io.github.harmonij.command.Version.get());
-		json.put("method", r.method == Method.COMBAT ? "combat" : "regression");
-		json.put("batch_column", cohort.spec().batchColumn());
-		json.put("batch_levels", Arrays.asList(d.batchLevels()));
-		json.put("batch_sizes", d.batchSizes());
-		json.put("covariates", cohort.spec().allCovariates());
-		json.put("categorical", cohort.spec().categorical());
-		json.put("design_columns", Arrays.asList(d.covariateNames()));
-		json.put("coding", describe(cohort.coding()));
-		final Map<String, Object> grid1 = new LinkedHashMap<>();
-		grid1.put("dim", Arrays.copyOfRange(grid.dim(), 1, 4));
-		grid1.put("affine", grid.affine());
-		json.put("grid", grid1);
-		json.put("mask_voxels", index.length);
-		json.put("mask_sha256", maskChecksum(mask));
-		final Map<String, float[][]> maps = new LinkedHashMap<>();
-		final float[][] status = { new float[vol] };
-		for (int k = 0; k < index.length; k++)
-			status[0][index[k]] = 1 + fit.status(k).ordinal();
-		maps.put("status", status);
-		final float[][] beta = new float[nc][vol];
-		if (fit instanceof ComBatFit) {
-			final ComBatFit c = (ComBatFit) fit;
-			json.put("options", Map.of("eb", c.options().eb().key(), "mean_only", c.options()
-				.meanOnly(), "ref_batch", c.options().refBatch() == null ? "" : c.options()
-					.refBatch()));
-			final List<Object> priors = new ArrayList<>();
-			for (int b = 0; b < nb; b++) {
-				final Map<String, Object> p = new LinkedHashMap<>();
-				p.put("batch", d.batchLevel(b));
-				p.put("gamma_bar", c.gammaBar(b));
-				p.put("tau2", c.tau2(b));
-				p.put("a_prior", c.aPrior(b));
-				p.put("b_prior", c.bPrior(b));
-				p.put("iterations", c.iterations(b));
-				priors.add(p);
-			}
-			json.put("priors", priors);
-			final float[][] grand = { new float[vol] }, pooled = { new float[vol] };
-			final float[][] gs = new float[nb][vol], ds = new float[nb][vol], gh = new float[nb][vol],
-				dh = new float[nb][vol];
-			for (int k = 0; k < index.length; k++) {
-				final int v = index[k];
-				grand[0][v] = (float) c.grandMean(k);
-				pooled[0][v] = (float) c.varPooled(k);
-				for (int b = 0; b < nb; b++) {
-					gs[b][v] = (float) c.gammaStar(b, k);
-					ds[b][v] = (float) c.deltaStar(b, k);
-					gh[b][v] = (float) c.gammaHat(b, k);
-					dh[b][v] = (float) c.deltaHatSq(b, k);
-				}
-				for (int q = 0; q < nc; q++)
-					beta[q][v] = (float) c.betaHat(q, k);
-			}
-			maps.put("grand_mean", grand);
-			maps.put("var_pooled", pooled);
-			maps.put("gamma_star", gs);
-			maps.put("delta_star", ds);
-			maps.put("gamma_hat", gh);
-			maps.put("delta_hat_sq", dh);
-		}
-		else {
-			final SiteRegressionFit s = (SiteRegressionFit) fit;
-			json.put("options", Map.of("ref_batch", s.refBatch() < 0 ? "" : d.batchLevel(s
-				.refBatch())));
-			final float[][] alpha = { new float[vol] }, gamma = new float[nb][vol];
-			for (int k = 0; k < index.length; k++) {
-				final int v = index[k];
-				alpha[0][v] = (float) s.alpha(k);
-				for (int b = 0; b < nb; b++)
-					gamma[b][v] = (float) s.gamma(b, k);
-				for (int q = 0; q < nc; q++)
-					beta[q][v] = (float) s.betaHat(q, k);
-			}
-			maps.put("alpha", alpha);
-			maps.put("gamma", gamma);
-		}
-		if (nc > 0) maps.put("beta_hat", beta);
-		final Map<String, Object> files = new LinkedHashMap<>();
-		for (final Map.Entry<String, float[][]> e : maps.entrySet()) {
-			final float[][] volumes = e.getValue();
-			final float[] data = new float[volumes.length * vol];
-			for (int t = 0; t < volumes.length; t++)
-				System.arraycopy(volumes[t], 0, data, t * vol, vol);
-			final String file = e.getKey() + ".nii.gz";
-			NiftiIO.write(dir.resolve(file), grid.forFloat32(volumes.length), data, volumes.length,
-				r.deflateLevel);
-			files.put(e.getKey(), file + (volumes.length > 1 ? " (" + volumes.length +
-				" volumes, in the order of " + (e.getKey().equals("beta_hat") ? "design_columns" :
-					"batch_levels") + ")" : ""));
-		}
-		json.put("maps", files);
-		json.put("status_codes", Map.of("0", "outside the mask", "1", "harmonised", "2",
-			"non-finite in some image (unchanged)", "3", "constant in all images (unchanged)", "4",
-			"constant within a site (unchanged)"));
-		writeText(dir.resolve("model.json"), JsonWriter.write(json));
-	}
-
-	/** The covariate coding as JSON: names, kinds and, for categories, levels and reference. */
-	static List<Object> describe(final CovariateCoding coding) {
-		final List<Object> list = new ArrayList<>();
-		for (int c = 0; c < coding.nCovariates(); c++) {
-			final Map<String, Object> m = new LinkedHashMap<>();
-			m.put("name", coding.names().get(c));
-			m.put("kind", coding.kind(c).name().toLowerCase(Locale.ROOT));
-			if (coding.kind(c) == CovariateCoding.Kind.CATEGORICAL) {
-				m.put("levels", coding.levels(c));
-				m.put("reference", coding.reference(c));
-			}
-			list.add(m);
-		}
-		return list;
-	}
-
-	private static String maskChecksum(final boolean[] mask) {
-		try {
-			final MessageDigest md = MessageDigest.getInstance("SHA-256");
-			final byte[] bytes = new byte[mask.length];
-			for (int v = 0; v < mask.length; v++)
-				bytes[v] = (byte) (mask[v] ? 1 : 0);
-			final byte[] h = md.digest(bytes);
-			final StringBuilder sb = new StringBuilder();
-			for (final byte b : h)
-				sb.append(String.format("%02x", b));
-			return sb.toString();
-		}
-		catch (final NoSuchAlgorithmException e) {
-			throw new IllegalStateException(e);
-		}
 	}
 
 	private static void writeSummary(final Path file, final Design d, final double[][] before,
@@ -491,7 +497,8 @@ public final class VoxelwiseHarmonisation {
 		json.put("method", r.method.label());
 		json.put("invocation", r.invocation);
 		json.put("manifest", cohort.manifest().toString());
-		json.put("mask", r.mask == null ? null : r.mask.toAbsolutePath().toString());
+		if (r.invocation.get("model") == null) json.put("mask", r.mask == null ? null : r.mask
+			.toAbsolutePath().toString());
 		final List<Object> inputs = new ArrayList<>();
 		for (int j = 0; j < cohort.nSubjects(); j++) {
 			final Map<String, Object> in = new LinkedHashMap<>();

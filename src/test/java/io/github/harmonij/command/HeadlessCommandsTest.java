@@ -67,6 +67,12 @@ class HeadlessCommandsTest {
 		Commands.run(context, combat, Commands.inputs(combat, MacroOptions.parse("manifest=[" +
 			cohort.resolve("cohort.csv") + "] batch=site covariates=[age,sex] categorical=sex mask=[" +
 			cohort.resolve("mask.nii.gz") + "] site_effects out=[" + dir.resolve("prepared") + "]")));
+		// A saved table model, for apply-table.
+		final CommandInfo combatTable = Commands.byCli(context, "combat-table");
+		Commands.run(context, combatTable, Commands.inputs(combatTable, MacroOptions.parse(
+			"table=[" + table.toAbsolutePath() + "] batch=batch covariates=[age,sex] categorical=sex " +
+				"out=[" + dir.resolve("prepared.csv") + "] model_out=[" + dir.resolve(
+					"prepared-model.json") + "]")));
 	}
 
 	@AfterAll
@@ -75,7 +81,8 @@ class HeadlessCommandsTest {
 	}
 
 	/** Options for each command by CLI name, all outputs under {@code out}. */
-	static Map<String, String> options(final Path out) {
+	static Map<String, String> options(final Path out) throws java.io.IOException {
+		Files.createDirectories(out);
 		final String manifest = "manifest=[" + cohort.resolve("cohort.csv") + "] batch=site " +
 			"covariates=[age,sex] categorical=sex mask=[" + cohort.resolve("mask.nii.gz") + "]";
 		final String tables = "table=[" + table.toAbsolutePath() + "] batch=batch " +
@@ -93,6 +100,10 @@ class HeadlessCommandsTest {
 		m.put("site-effects", manifest + " q=0.05 interest=age out=[" + out.resolve("effects") +
 			"]");
 		m.put("table-effects", tables + " out=[" + out.resolve("table-effects") + "]");
+		m.put("apply", "model=[" + dir.resolve("prepared/model") + "] manifest=[" + cohort.resolve(
+			"cohort.csv") + "] out=[" + out.resolve("apply") + "]");
+		m.put("apply-table", "model=[" + dir.resolve("prepared-model.json") + "] table=[" + table
+			.toAbsolutePath() + "] out=[" + out.resolve("apply.csv") + "]");
 		m.put("report", "run=[" + dir.resolve("prepared") + "] out=[" + out.resolve("report.html") +
 			"]");
 		return m;
@@ -118,12 +129,12 @@ class HeadlessCommandsTest {
 		for (final String f : new String[] { "sim/cohort.csv", "combat/summary.csv",
 			"regress/summary.csv", "combat.csv", "regress.csv", "compare/difference.nii.gz",
 			"compare/percent_difference.nii.gz", "compare/summary.csv", "effects/site_F.nii.gz",
-			"table-effects", "report.html" })
+			"table-effects", "report.html", "apply/summary.csv", "apply.csv" })
 			assertTrue(Files.exists(out.resolve(f)), f);
 	}
 
 	@Test
-	void harmonijRunRunsEveryCommandByItsLabel() {
+	void harmonijRunRunsEveryCommandByItsLabel() throws Exception {
 		final Path out = dir.resolve("run");
 		final Map<String, String> options = options(out);
 		for (final CommandInfo info : Commands.all(context)) {
@@ -161,7 +172,7 @@ class HeadlessCommandsTest {
 
 	/** What Esc does in ImageJ (Commands.cancel on the running module), from the first progress. */
 	@Test
-	void cancelLeavesNoOutputFolder() {
+	void cancelLeavesNoOutputFolder() throws Exception {
 		final CommandInfo info = Commands.byCli(context, "combat");
 		final Path out = dir.resolve("canceled");
 		final Map<String, Object> inputs = Commands.inputs(info, MacroOptions.parse(options(out).get(
