@@ -23,7 +23,7 @@
 #     (r-cran-rnifti and r-cran-oro.nifti are not packaged), so the NIfTI -> matrix step is done
 #     beforehand by a Java main (CohortMatrix) and not counted for sva.
 # sva is skipped (and the row says so) when its estimated peak memory, 10 x the float64 matrix
-# + 0.4 GB (measured: 9.5 x + baseline), exceeds 85 % of MemAvailable.
+# + 0.4 GB (conservative: measured 6-10 x, R and sva included), exceeds 85 % of MemAvailable.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 quick=0
