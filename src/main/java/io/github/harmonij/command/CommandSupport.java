@@ -20,8 +20,8 @@ import io.github.harmonij.core.Progress;
 final class CommandSupport {
 
 	/**
-	 * System property with the number of threads commands use (default: all cores). Results do
-	 * not depend on it: work is split in fixed voxel blocks.
+	 * System property with the number of threads commands use (default: all cores, imglib2's
+	 * {@code runMultiThreaded}). Results do not depend on it: work is split in fixed voxel blocks.
 	 */
 	static final String THREADS_PROPERTY = "harmonij.threads";
 
@@ -60,8 +60,10 @@ final class CommandSupport {
 		final StatusService status, final Supplier<T> body)
 	{
 		try {
+			// imglib2's default executor is sequential: ask for all cores unless told otherwise.
 			final int threads = Integer.getInteger(THREADS_PROPERTY, 0);
-			return threads > 0 ? Parallelization.runWithNumThreads(threads, body::get) : body.get();
+			return threads > 0 ? Parallelization.runWithNumThreads(threads, body::get)
+				: Parallelization.runMultiThreaded(body::get);
 		}
 		catch (final InputException e) {
 			// The cancel reason reaches the user: the CLI prints it, the ImageJ bridge shows it.
