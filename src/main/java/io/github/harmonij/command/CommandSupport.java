@@ -20,8 +20,7 @@ import io.github.harmonij.core.Progress;
 final class CommandSupport {
 
 	/**
-	 * System property with the number of threads commands use (default: all cores, imglib2's
-	 * {@code runMultiThreaded}). Results do not depend on it: work is split in fixed voxel blocks.
+	 * System property with the number of threads commands use (default: all cores). Results do not depend on it: work is split in fixed voxel blocks.
 	 */
 	static final String THREADS_PROPERTY = "harmonij.threads";
 
@@ -60,10 +59,11 @@ final class CommandSupport {
 		final StatusService status, final Supplier<T> body)
 	{
 		try {
-			// imglib2's default executor is sequential: ask for all cores unless told otherwise.
-			final int threads = Integer.getInteger(THREADS_PROPERTY, 0);
-			return threads > 0 ? Parallelization.runWithNumThreads(threads, body::get)
-				: Parallelization.runMultiThreaded(body::get);
+			// imglib2's default executor is sequential, and its common-pool executor reports one
+			// thread fewer than the cores: ask for all cores unless told otherwise.
+			final int threads = Integer.getInteger(THREADS_PROPERTY, Runtime.getRuntime()
+				.availableProcessors());
+			return Parallelization.runWithNumThreads(Math.max(1, threads), body::get);
 		}
 		catch (final InputException e) {
 			// The cancel reason reaches the user: the CLI prints it, the ImageJ bridge shows it.
