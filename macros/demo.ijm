@@ -7,5 +7,5 @@ dir = getArgument();
 if (dir == "") dir = getDirectory("Choose an empty folder for the demo");
 run("Simulate Multi-site Cohort...", "out=[" + dir + "/cohort] subjects=24 sites=3 seed=1 resolution=2");
 // Outside batch mode, the menu command shows its results when it has finished.
-run("Harmonise Cohort (ComBat)...", "manifest=[" + dir + "/cohort/cohort.csv] batch=site covariates=[age,sex,group] categorical=[sex,group] mask=[" + dir + "/cohort/mask.nii.gz] eb=parametric out=[" + dir + "/combat]");
+run("Harmonise Cohort (ComBat)...", "manifest=[" + dir + "/cohort/cohort.csv] batch=site covariates=[age,sex,group] categorical=[sex,group] mask=[" + dir + "/cohort/mask.nii.gz] eb=parametric site_effects interest=age out=[" + dir + "/combat]");
 showStatus("HarmonIJ demo: results in " + dir);

@@ -80,6 +80,8 @@ final class Demo {
 			h.put("covariates", "age,sex,group");
 			h.put("categorical", "sex,group");
 			h.put("mask", cohort.resolve("mask.nii.gz").toString());
+			h.put("site_effects", "true");
+			h.put("interest", "age");
 			h.put("out", dir.resolve(method).toString());
 			err.println("Harmonising with " + method + " into " + dir.resolve(method) + " ...");
 			run(method, h);

@@ -32,6 +32,9 @@ public final class ResultDisplays {
 			case "HarmoniseTableCommand":
 			case "RegressTableCommand":
 			case "CompareScansCommand":
+			case "SiteEffectMapsCommand":
+			case "ApplyHarmonisationCommand":
+			case "ApplyTableHarmonisationCommand":
 				return true;
 			default:
 				return false;
@@ -48,9 +51,21 @@ public final class ResultDisplays {
 			switch (commandClass.replace(COMMANDS, "")) {
 				case "HarmoniseCohortCommand":
 				case "HarmoniseCohortRegressionCommand":
+				case "ApplyHarmonisationCommand":
 					ResultViewer.showRun(path(inputs, "out"));
 					break;
+				case "SiteEffectMapsCommand": {
+					int x = 10;
+					for (final ij.ImagePlus map : SiteEffectViewer.open(path(inputs, "out"))) {
+						CohortStacks.showZoomed(map, x, 110, 340);
+						if (map.getWindow() != null) x += map.getWindow().getWidth() + 8;
+					}
+					ResultViewer.showTable(path(inputs, "out").resolve("summary.csv"),
+						"HarmonIJ site effects summary");
+					break;
+				}
 				case "HarmoniseTableCommand":
+				case "ApplyTableHarmonisationCommand":
 				case "RegressTableCommand": {
 					final Path out = path(inputs, "out");
 					if (out != null && Files.isRegularFile(out)) ResultViewer.showTable(out, out

@@ -89,6 +89,12 @@ public final class ResultViewer {
 				rowBottom = Math.max(rowBottom, w.getY() + w.getHeight());
 				summaryX = Math.max(summaryX, x);
 			}
+			// Site-effect maps (--site-effects): before and after, one hot scale, in the second row.
+			for (final ImagePlus map : SiteEffectViewer.open(out.resolve("site_effects"))) {
+				CohortStacks.showZoomed(map, x, y, size);
+				final java.awt.Window w = map.getWindow();
+				if (w != null) x = w.getX() + w.getWidth() + 8;
+			}
 		}
 		catch (final InputException e) {
 			IJ.log("HarmonIJ: " + e.getMessage());
