@@ -58,24 +58,29 @@ final class CommandSupport {
 	static <T> T run(final ContextCommand command, final LogService log,
 		final StatusService status, final Supplier<T> body)
 	{
+		// imglib2's default executor is sequential, and its common-pool executor reports one
+		// thread fewer than the cores: ask for all cores unless told otherwise. The body runs on a
+		// pool thread, so its user errors are caught there (the pool would wrap them).
+		final int threads = Integer.getInteger(THREADS_PROPERTY, Runtime.getRuntime()
+			.availableProcessors());
 		try {
-			// imglib2's default executor is sequential, and its common-pool executor reports one
-			// thread fewer than the cores: ask for all cores unless told otherwise.
-			final int threads = Integer.getInteger(THREADS_PROPERTY, Runtime.getRuntime()
-				.availableProcessors());
-			return Parallelization.runWithNumThreads(Math.max(1, threads), body::get);
-		}
-		catch (final InputException e) {
-			// The cancel reason reaches the user: the CLI prints it, the ImageJ bridge shows it.
-			log.debug(e.getMessage());
-			command.cancel(e.getMessage());
-		}
-		catch (final CancellationException e) {
-			command.cancel("Canceled; nothing was written.");
+			return Parallelization.runWithNumThreads(Math.max(1, threads), () -> {
+				try {
+					return body.get();
+				}
+				catch (final InputException e) {
+					// The cancel reason reaches the user: the CLI prints it, ImageJ shows it.
+					log.debug(e.getMessage());
+					command.cancel(e.getMessage());
+				}
+				catch (final CancellationException e) {
+					command.cancel("Canceled; nothing was written.");
+				}
+				return null;
+			});
 		}
 		finally {
 			status.clearStatus();
 		}
-		return null;
 	}
 }

@@ -259,7 +259,7 @@ public final class CohortSimulator {
 
 		SiteEffect(final SplittableRandom r) {
 			a0 = 0.08 * gaussian(r);
-			b0 = 0.12 * gaussian(r);
+			b0 = 0.3 * gaussian(r);
 			for (int d = 0; d < 3; d++) {
 				a[d] = 0.03 * gaussian(r);
 				b[d] = 0.05 * gaussian(r);
