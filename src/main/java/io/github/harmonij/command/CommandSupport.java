@@ -2,8 +2,6 @@
 package io.github.harmonij.command;
 
 import java.io.File;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.function.Supplier;
 
@@ -63,7 +61,18 @@ final class CommandSupport {
 			// thread fewer than the cores: ask for all cores unless told otherwise.
 			final int threads = Integer.getInteger(THREADS_PROPERTY, Runtime.getRuntime()
 				.availableProcessors());
-			return Parallelization.runWithNumThreads(Math.max(1, threads), body::get);
+			try {
+				return Parallelization.runWithNumThreads(Math.max(1, threads), body::get);
+			}
+			catch (final RuntimeException e) {
+				// imglib2 wraps whatever the body throws (InputException too) in a
+				// RuntimeException: give back bad input and cancel as such.
+				if (e.getClass() == RuntimeException.class && (e
+					.getCause() instanceof InputException || e
+						.getCause() instanceof CancellationException)) throw (RuntimeException) e
+							.getCause();
+				throw e;
+			}
 		}
 		catch (final InputException e) {
 			// The cancel reason reaches the user: the CLI prints it, the ImageJ bridge shows it.
