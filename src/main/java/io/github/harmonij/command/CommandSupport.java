@@ -2,6 +2,8 @@
 package io.github.harmonij.command;
 
 import java.io.File;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.function.Supplier;
 
