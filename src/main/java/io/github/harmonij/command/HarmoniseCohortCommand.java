@@ -87,6 +87,11 @@ public class HarmoniseCohortCommand extends ContextCommand {
 		description = "report.html in the output folder (implies site-effect maps)")
 	private boolean report;
 
+	@Parameter(label = "Out of core (chunked)", description = "keep the masked images in " +
+		"temporary block files in the output folder instead of memory; automatic when they would " +
+		"take more than 60% of the maximum heap. Same results.")
+	private boolean chunked;
+
 	@Parameter(label = "Output folder", style = FileWidget.DIRECTORY_STYLE,
 		description = "a new or empty folder")
 	private File out;
@@ -110,6 +115,8 @@ public class HarmoniseCohortCommand extends ContextCommand {
 				" categorical=" + categorical + " smooth=" + smooth + " smooth_df=" + smooth_df +
 				" eb=" + options.eb().key() + " mean_only=" + mean_only + " ref_batch=" + ref_batch);
 			CohortRequests.evidence(r, site_effects, report, interest, q);
+			r.chunked = chunked;
+			r.invocation.put("chunked", chunked);
 			final String s = VoxelwiseHarmonisation.run(r, CommandSupport.progress(status),
 				status::showStatus, this::isCanceled).summary();
 			log.info(s);

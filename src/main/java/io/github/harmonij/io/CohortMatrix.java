@@ -3,8 +3,10 @@ package io.github.harmonij.io;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -24,10 +26,40 @@ import io.github.harmonij.core.Progress;
  * affine, one volume each) and the mask, reporting all problems at once, before reading any
  * voxel. Used by the harmonisation and the site-effect maps alike.
  * <p>
- * {@code rows[subject][k]} is the value at voxel {@code index[k]} (linear index in the volume,
- * x fastest). The rows are the caller's to change (harmonisation adjusts them in place).
+ * The matrix is held in memory ({@code rows[subject][k]} is the value at voxel {@code index[k]},
+ * linear index in the volume, x fastest) or, out of core, in a {@link SpilledMatrix} in a
+ * temporary folder ({@link Storage#spillDir}). Either way its values are the caller's to change
+ * (harmonisation adjusts them in place) through {@link #matrix()}.
+ * <p>
+ * <b>Each input is decoded once.</b> With {@link Storage#keepOutside}, what the write pass needs
+ * beyond the matrix is kept while reading: each subject's voxels outside the mask whose bits are
+ * not those of +0.0 (values, -0.0, NaN and infinities, bit for bit) as a sparse list, so that
+ * {@link #volume} rebuilds the whole image without reading the file again. A subject with more
+ * such voxels than {@link #outsideLimit} is read again instead (listed by {@link #reread}).
+ * Without a mask, the union mask (voxels finite and non-zero in some image) is not known until
+ * every image has been decoded, so each image is first kept in a compact form (a bitmap of its
+ * voxels that are not +0.0 and their values in voxel order, about the size of its masked row)
+ * and turned into its row once the mask is known; out of core, the union mask takes a separate
+ * first pass instead (two decodes per input, counted in {@link #decodes}).
  */
-public final class CohortMatrix {
+public final class CohortMatrix implements AutoCloseable {
+
+	/** Where the matrix goes and what else is kept while reading. */
+	public static final class Storage {
+
+		/** Folder for the out-of-core matrix file, or null to hold the matrix in memory. */
+		public Path spillDir;
+
+		/** Keep the voxels outside the mask too, for {@link #volume}. */
+		public boolean keepOutside;
+
+		/** Subjects decoded together before their rows are appended to the block file. */
+		public int batch = 64;
+
+		public static Storage inMemory() {
+			return new Storage();
+		}
+	}
 
 	private final Cohort cohort;
 
@@ -37,16 +69,42 @@ public final class CohortMatrix {
 
 	private final int[] index;
 
+	/** In memory: the rows; out of core: null. */
 	private final float[][] rows;
 
+	/** Out of core: the matrix; in memory: null. */
+	private final SpilledMatrix spilled;
+
+	/** Per subject, voxels outside the mask that are not +0.0, or null (read again). */
+	private final Sparse[] outside;
+
+	private final AtomicInteger decodes;
+
+	/** A subject's voxels as volume indices (increasing) and values. */
+	private static final class Sparse {
+
+		final int[] at;
+
+		final float[] values;
+
+		Sparse(final int[] at, final float[] values) {
+			this.at = at;
+			this.values = values;
+		}
+	}
+
 	private CohortMatrix(final Cohort cohort, final NiftiHeader[] headers, final boolean[] mask,
-		final int[] index, final float[][] rows)
+		final int[] index, final float[][] rows, final SpilledMatrix spilled, final Sparse[] outside,
+		final AtomicInteger decodes)
 	{
 		this.cohort = cohort;
 		this.headers = headers;
 		this.mask = mask;
 		this.index = index;
 		this.rows = rows;
+		this.spilled = spilled;
+		this.outside = outside;
+		this.decodes = decodes;
 	}
 
 	/**
@@ -102,36 +160,109 @@ public final class CohortMatrix {
 
 	/**
 	 * Checks the grids (see {@link #checkGrids}), builds the mask and reads the masked voxels of
-	 * every image, one volume per thread at a time.
+	 * every image into memory, one volume per thread at a time; nothing outside the mask is kept.
 	 *
-	 * @param mask brain mask (non-zero and not NaN = inside), or null: then a voxel is inside when
-	 *          some image has a finite non-zero value there
-	 * @param status told the phase ("Reading 60 images")
-	 * @throws InputException for bad images or an empty mask
-	 * @throws CancellationException if canceled
+	 * @see #read(Cohort, Path, Storage, Progress, Consumer, BooleanSupplier)
 	 */
 	public static CohortMatrix read(final Cohort cohort, final Path mask, final Progress progress,
 		final Consumer<String> status, final BooleanSupplier canceled)
 	{
+		return read(cohort, mask, Storage.inMemory(), progress, status, canceled);
+	}
+
+	/**
+	 * Checks the grids (see {@link #checkGrids}), builds the mask and reads the masked voxels of
+	 * every image, decoding several images in parallel (one volume per thread at a time).
+	 *
+	 * @param mask brain mask (non-zero and not NaN = inside), or null: then a voxel is inside when
+	 *          some image has a finite non-zero value there
+	 * @param storage in memory or out of core, and whether to keep the voxels outside the mask
+	 * @param status told the phase ("Reading 60 images")
+	 * @throws InputException for bad images or an empty mask
+	 * @throws CancellationException if canceled
+	 */
+	public static CohortMatrix read(final Cohort cohort, final Path mask, final Storage storage,
+		final Progress progress, final Consumer<String> status, final BooleanSupplier canceled)
+	{
 		final NiftiHeader[] headers = checkGrids(cohort, mask);
 		final int nVoxels = Math.toIntExact(headers[0].voxelsPerVolume());
-		status.accept("Reading " + cohort.nSubjects() + " images");
-		final boolean[] m = mask != null ? readMask(mask) : unionMask(cohort, nVoxels, progress,
-			canceled);
-		final int[] index = IntStream.range(0, nVoxels).filter(v -> m[v]).toArray();
-		if (index.length == 0) throw new InputException(mask != null ? mask +
-			" has no non-zero voxel; give a brain mask." : "Every voxel is zero or non-finite in " +
-				"every image; check the images.");
 		final int n = cohort.nSubjects();
-		final float[][] rows = new float[n][];
-		forEachSubject(n, progress, canceled, j -> {
-			final float[] volume = NiftiIO.readVolume(cohort.image(j), 0);
-			final float[] row = new float[index.length];
-			for (int k = 0; k < index.length; k++)
-				row[k] = volume[index[k]];
-			rows[j] = row;
-		});
-		return new CohortMatrix(cohort, headers, m, index, rows);
+		final AtomicInteger decodes = new AtomicInteger();
+		status.accept("Reading " + n + " images");
+		if (mask == null && storage.spillDir == null) return readUnion(cohort, headers, storage,
+			decodes, progress, canceled);
+		final boolean[] m = mask != null ? readMask(mask) : unionMask(cohort, nVoxels, decodes,
+			progress, canceled);
+		return readMasked(cohort, headers, m, indexOf(m, mask), storage, decodes, progress,
+			canceled);
+	}
+
+	/**
+	 * Reads the voxels of a given mask (e.g. a saved model's) from images whose headers were
+	 * checked already, as {@link #read(Cohort, Path, Storage, Progress, Consumer, BooleanSupplier)}.
+	 *
+	 * @param headers each subject's header, on the mask's grid
+	 * @param mask over the whole volume; not copied
+	 */
+	public static CohortMatrix read(final Cohort cohort, final NiftiHeader[] headers,
+		final boolean[] mask, final Storage storage, final Progress progress,
+		final BooleanSupplier canceled)
+	{
+		final int[] index = IntStream.range(0, mask.length).filter(v -> mask[v]).toArray();
+		return readMasked(cohort, headers, mask, index, storage, new AtomicInteger(), progress,
+			canceled);
+	}
+
+	private static CohortMatrix readMasked(final Cohort cohort, final NiftiHeader[] headers,
+		final boolean[] m, final int[] index, final Storage storage, final AtomicInteger decodes,
+		final Progress progress, final BooleanSupplier canceled)
+	{
+		final int n = cohort.nSubjects();
+		final int limit = outsideLimit(index.length);
+		final Sparse[] outside = storage.keepOutside ? new Sparse[n] : null;
+		if (storage.spillDir == null) {
+			final float[][] rows = new float[n][];
+			forEachSubject(n, progress, canceled, j -> {
+				final float[] volume = decode(cohort, j, decodes);
+				rows[j] = gather(volume, index);
+				if (outside != null) outside[j] = outside(volume, m, limit);
+			});
+			return new CohortMatrix(cohort, headers, m, index, rows, null, outside, decodes);
+		}
+		final SpilledMatrix spilled = SpilledMatrix.create(storage.spillDir.resolve("matrix.f32"), n,
+			index.length);
+		try {
+			// Batches of subjects decoded in parallel, then appended block by block: one write of
+			// batch x BLOCK values per block, not one per subject and block.
+			final int batch = Math.max(1, Math.min(n, storage.batch));
+			final float[][] buf = new float[batch][index.length];
+			final AtomicLong done = new AtomicLong();
+			for (int j0 = 0; j0 < n; j0 += batch) {
+				final int first = j0, count = Math.min(batch, n - j0);
+				forEachSubject(count, Progress.NONE, canceled, i -> {
+					final int j = first + i;
+					final float[] volume = decode(cohort, j, decodes);
+					gather(volume, index, buf[i]);
+					if (outside != null) outside[j] = outside(volume, m, limit);
+					progress.update(done.incrementAndGet(), n);
+				});
+				spilled.writeRows(first, buf, count);
+			}
+		}
+		catch (final RuntimeException e) {
+			spilled.close();
+			throw e;
+		}
+		return new CohortMatrix(cohort, headers, m, index, null, spilled, outside, decodes);
+	}
+
+	/**
+	 * The largest number of voxels outside the mask kept for one subject: a twentieth of the
+	 * masked voxels (8 bytes each, so at most a tenth more memory than the matrix). A subject
+	 * with more is read again when its outputs are written.
+	 */
+	public static int outsideLimit(final int maskVoxels) {
+		return maskVoxels / 20;
 	}
 
 	/** @return the cohort read */
@@ -164,21 +295,81 @@ public final class CohortMatrix {
 		return index.length;
 	}
 
-	/** @return {@code rows[subject][masked voxel]}, the live data (not a copy) */
+	/** @return whether the matrix is out of core */
+	public boolean spilled() {
+		return spilled != null;
+	}
+
+	/**
+	 * @return {@code rows[subject][masked voxel]}, the live data (not a copy)
+	 * @throws IllegalStateException out of core
+	 */
 	public float[][] rows() {
+		if (rows == null) throw new IllegalStateException("the matrix is out of core");
 		return rows;
 	}
 
 	/** @return the live data as a core matrix (no copy) */
-	public FeatureMatrix.FloatRows matrix() {
-		return new FeatureMatrix.FloatRows(rows);
+	public FeatureMatrix matrix() {
+		return spilled != null ? spilled : new FeatureMatrix.FloatRows(rows);
+	}
+
+	/**
+	 * Subject j's current row: in memory the live row itself, out of core a copy in
+	 * {@code buffer} (which must hold {@link #nVoxels()} values).
+	 */
+	public float[] row(final int subject, final float[] buffer) {
+		if (rows != null) return rows[subject];
+		spilled.readRow(subject, buffer);
+		return buffer;
+	}
+
+	/** Writes back what the engine changed in the out-of-core matrix, before {@link #row}. */
+	public void flush() {
+		if (spilled != null) spilled.flush();
+	}
+
+	/**
+	 * Subject j's whole image with the current masked values: the voxels outside the mask as
+	 * read (kept, or read again), the masked ones from {@code row}.
+	 *
+	 * @param volume receives the image ({@code nx * ny * nz} values)
+	 * @throws IllegalStateException if the voxels outside the mask were not kept
+	 */
+	public void volume(final int subject, final float[] row, final float[] volume) {
+		if (outside == null) throw new IllegalStateException("outside voxels not kept");
+		final Sparse o = outside[subject];
+		if (o == null) {
+			final float[] v = decode(cohort, subject, decodes);
+			System.arraycopy(v, 0, volume, 0, v.length);
+		}
+		else {
+			Arrays.fill(volume, 0f);
+			for (int i = 0; i < o.at.length; i++)
+				volume[o.at[i]] = o.values[i];
+		}
+		for (int k = 0; k < index.length; k++)
+			volume[index[k]] = row[k];
+	}
+
+	/** @return the subjects whose images are read again for {@link #volume} */
+	public List<Integer> reread() {
+		final List<Integer> r = new ArrayList<>();
+		if (outside != null) for (int j = 0; j < outside.length; j++)
+			if (outside[j] == null) r.add(j);
+		return r;
+	}
+
+	/** @return how many times input images were decoded so far (reading and {@link #volume}) */
+	public int decodes() {
+		return decodes.get();
 	}
 
 	/** @return a deep copy of the data, e.g. to keep the original before harmonising in place */
 	public FeatureMatrix.FloatRows copyOfMatrix() {
-		final float[][] copy = new float[rows.length][];
-		for (int j = 0; j < rows.length; j++)
-			copy[j] = rows[j].clone();
+		final float[][] copy = new float[cohort.nSubjects()][];
+		for (int j = 0; j < copy.length; j++)
+			copy[j] = row(j, new float[index.length]).clone();
 		return new FeatureMatrix.FloatRows(copy);
 	}
 
@@ -189,10 +380,16 @@ public final class CohortMatrix {
 	 */
 	public float[] toVolume(final double[] perVoxel, final float outside) {
 		final float[] vol = new float[mask.length];
-		java.util.Arrays.fill(vol, outside);
+		Arrays.fill(vol, outside);
 		for (int k = 0; k < index.length; k++)
 			vol[index[k]] = (float) perVoxel[k];
 		return vol;
+	}
+
+	/** Deletes the out-of-core file, if any. */
+	@Override
+	public void close() {
+		if (spilled != null) spilled.close();
 	}
 
 	/** Runs {@code body} for each subject, in parallel, with progress and cancel. */
@@ -225,6 +422,45 @@ public final class CohortMatrix {
 			.subjectId(j) + ")";
 	}
 
+	private static float[] decode(final Cohort cohort, final int j, final AtomicInteger decodes) {
+		decodes.incrementAndGet();
+		return NiftiIO.readVolume(cohort.image(j), 0);
+	}
+
+	private static int[] indexOf(final boolean[] m, final Path mask) {
+		final int[] index = IntStream.range(0, m.length).filter(v -> m[v]).toArray();
+		if (index.length == 0) throw new InputException(mask != null ? mask +
+			" has no non-zero voxel; give a brain mask." : "Every voxel is zero or non-finite in " +
+				"every image; check the images.");
+		return index;
+	}
+
+	private static float[] gather(final float[] volume, final int[] index) {
+		final float[] row = new float[index.length];
+		gather(volume, index, row);
+		return row;
+	}
+
+	private static void gather(final float[] volume, final int[] index, final float[] row) {
+		for (int k = 0; k < index.length; k++)
+			row[k] = volume[index[k]];
+	}
+
+	/** Voxels outside the mask whose bits are not +0.0, or null if more than {@code limit}. */
+	private static Sparse outside(final float[] volume, final boolean[] mask, final int limit) {
+		int count = 0;
+		for (int v = 0; v < volume.length; v++)
+			if (!mask[v] && Float.floatToRawIntBits(volume[v]) != 0 && ++count > limit) return null;
+		final int[] at = new int[count];
+		final float[] values = new float[count];
+		for (int v = 0, i = 0; i < count; v++)
+			if (!mask[v] && Float.floatToRawIntBits(volume[v]) != 0) {
+				at[i] = v;
+				values[i++] = volume[v];
+			}
+		return new Sparse(at, values);
+	}
+
 	private static boolean[] readMask(final Path path) {
 		final float[] m = NiftiIO.readVolume(path, 0);
 		final boolean[] mask = new boolean[m.length];
@@ -235,15 +471,86 @@ public final class CohortMatrix {
 
 	/** Without a mask, a voxel is inside when some image has a finite non-zero value there. */
 	private static boolean[] unionMask(final Cohort cohort, final int nVoxels,
-		final Progress progress, final BooleanSupplier canceled)
+		final AtomicInteger decodes, final Progress progress, final BooleanSupplier canceled)
 	{
 		final boolean[] mask = new boolean[nVoxels];
 		// Workers only ever write true: the races are benign and the result is order-free.
 		forEachSubject(cohort.nSubjects(), progress, canceled, j -> {
-			final float[] volume = NiftiIO.readVolume(cohort.image(j), 0);
+			final float[] volume = decode(cohort, j, decodes);
 			for (int v = 0; v < nVoxels; v++)
 				if (volume[v] != 0 && Float.isFinite(volume[v])) mask[v] = true;
 		});
 		return mask;
+	}
+
+	/**
+	 * The union mask in one decode per image: each image is kept compact (bitmap of the voxels
+	 * that are not +0.0, their values in voxel order) until the mask is known, then becomes its
+	 * row and its sparse outside list, and the compact form is dropped.
+	 */
+	private static CohortMatrix readUnion(final Cohort cohort, final NiftiHeader[] headers,
+		final Storage storage, final AtomicInteger decodes, final Progress progress,
+		final BooleanSupplier canceled)
+	{
+		final int n = cohort.nSubjects();
+		final int nVoxels = Math.toIntExact(headers[0].voxelsPerVolume());
+		final boolean[] m = new boolean[nVoxels];
+		final long[][] bits = new long[n][];
+		final float[][] values = new float[n][];
+		forEachSubject(n, progress, canceled, j -> {
+			final float[] volume = decode(cohort, j, decodes);
+			final long[] b = new long[(nVoxels + 63) >>> 6];
+			int count = 0;
+			for (int v = 0; v < nVoxels; v++)
+				if (Float.floatToRawIntBits(volume[v]) != 0) {
+					b[v >>> 6] |= 1L << v;
+					count++;
+					// Benign race: workers only ever write true.
+					if (volume[v] != 0 && Float.isFinite(volume[v])) m[v] = true;
+				}
+			final float[] val = new float[count];
+			for (int v = 0, i = 0; i < count; v++)
+				if ((b[v >>> 6] & 1L << v) != 0) val[i++] = volume[v];
+			bits[j] = b;
+			values[j] = val;
+		});
+		final int[] index = indexOf(m, null);
+		final int limit = outsideLimit(index.length);
+		final float[][] rows = new float[n][];
+		final Sparse[] outside = storage.keepOutside ? new Sparse[n] : null;
+		forEachSubject(n, Progress.NONE, canceled, j -> {
+			final long[] b = bits[j];
+			final float[] val = values[j];
+			final float[] row = new float[index.length];
+			int outCount = 0;
+			for (int v = 0, i = 0, k = 0; i < val.length; v++) {
+				if ((b[v >>> 6] & 1L << v) == 0) continue;
+				while (k < index.length && index[k] < v)
+					k++;
+				if (k < index.length && index[k] == v) row[k] = val[i];
+				else outCount++;
+				i++;
+			}
+			rows[j] = row;
+			if (outside != null) {
+				if (outCount > limit) outside[j] = null;
+				else {
+					final int[] at = new int[outCount];
+					final float[] ov = new float[outCount];
+					for (int v = 0, i = 0, o = 0; i < val.length; v++) {
+						if ((b[v >>> 6] & 1L << v) == 0) continue;
+						if (!m[v]) {
+							at[o] = v;
+							ov[o++] = val[i];
+						}
+						i++;
+					}
+					outside[j] = new Sparse(at, ov);
+				}
+			}
+			bits[j] = null;
+			values[j] = null;
+		});
+		return new CohortMatrix(cohort, headers, m, index, rows, null, outside, decodes);
 	}
 }

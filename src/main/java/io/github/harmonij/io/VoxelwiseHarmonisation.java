@@ -2,9 +2,6 @@
 package io.github.harmonij.io;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +16,6 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import java.util.stream.IntStream;
 
 import net.imglib2.parallel.Parallelization;
 
@@ -94,6 +90,12 @@ public final class VoxelwiseHarmonisation {
 		public int deflateLevel = 1;
 
 		/**
+		 * Out of core even if the matrix would fit in memory (it is out of core anyway when the
+		 * masked float32 matrix would take more than {@link #IN_MEMORY_FRACTION} of the heap).
+		 */
+		public boolean chunked;
+
+		/**
 		 * Whether to test site effects before and after ({@link SiteEffectMaps}) and write them to
 		 * {@code site_effects/}.
 		 */
@@ -127,7 +129,20 @@ public final class VoxelwiseHarmonisation {
 
 		public Map<String, Double> timings = new LinkedHashMap<>();
 
+		/** Raw peak heap (see {@link HeapMonitor}). */
 		public double peakHeapMb;
+
+		/** Live peak heap (see {@link HeapMonitor}). */
+		public double peakLiveHeapMb;
+
+		/** Whether the matrix was out of core. */
+		public boolean chunked;
+
+		/** How many times input images were decoded (one per image when read once). */
+		public int inputDecodes;
+
+		/** Subjects whose image was read again to write it (too many voxels outside the mask). */
+		public List<String> reread = new ArrayList<>();
 
 		/** One-paragraph summary for logs and the command line. */
 		public String summary() {
@@ -140,6 +155,15 @@ public final class VoxelwiseHarmonisation {
 				timings.get("total"), out);
 		}
 	}
+
+	/**
+	 * Largest share of the maximum heap the masked float32 matrix may take in memory; beyond it
+	 * the run is out of core.
+	 */
+	public static final double IN_MEMORY_FRACTION = 0.6;
+
+	/** Work-area folder of the temporary block files; gone before the results are committed. */
+	static final String SPILL_DIR = ".spill";
 
 	private VoxelwiseHarmonisation() {}
 
@@ -154,7 +178,14 @@ public final class VoxelwiseHarmonisation {
 	public static Result run(final Request r, final Progress progress,
 		final Consumer<String> status, final BooleanSupplier canceled)
 	{
-		resetPeakHeap();
+		try (HeapMonitor heap = HeapMonitor.start()) {
+			return run(r, progress, status, canceled, heap);
+		}
+	}
+
+	private static Result run(final Request r, final Progress progress,
+		final Consumer<String> status, final BooleanSupplier canceled, final HeapMonitor heap)
+	{
 		final long t0 = System.nanoTime();
 		if (r.out == null) throw new InputException("No output folder given: set out=[folder].");
 		OutputFolder.checkUsable(r.out);
@@ -168,54 +199,73 @@ public final class VoxelwiseHarmonisation {
 		else SiteRegression.validate(design, ref);
 		final int[] interest = r.siteEffects ? SiteEffectMaps.prepare(cohort, r.interest, r.q)
 			: new int[0];
-		final CohortMatrix cm = CohortMatrix.read(cohort, r.mask, progress, status, canceled);
-		final int[] index = cm.index();
-		final boolean[] mask = cm.mask();
-		final NiftiHeader first = cm.grid();
 		final int n = cohort.nSubjects();
-		final float[][] rows = cm.rows();
-		final double[][] before = new double[n][];
-		final long tRead = System.nanoTime();
-
-		// -- Fit and adjust in place --
-		status.accept("Fitting " + r.method.label() + " to " + n + " subjects x " + index.length +
-			" voxels");
-		final FeatureMatrix.FloatRows matrix = new FeatureMatrix.FloatRows(rows);
-		final HarmonisationFit fit = r.method == Method.COMBAT ? ComBat.fit(matrix, design,
-			r.combat, progress, canceled) : SiteRegression.fit(matrix, design, ref, progress,
-				canceled);
-		final boolean[] harmonised = new boolean[index.length];
-		for (int k = 0; k < index.length; k++)
-			harmonised[k] = fit.status(k) == FeatureStatus.HARMONISED;
-		for (int j = 0; j < n; j++)
-			before[j] = moments(rows[j], harmonised);
-		final SiteTestResult testsBefore = r.siteEffects ? siteTests(matrix, design, interest,
-			"original", progress, status, canceled) : null;
-		status.accept("Adjusting");
-		fit.apply(matrix, matrix, progress, canceled);
-		final SiteTestResult testsAfter = r.siteEffects ? siteTests(matrix, design, interest,
-			"harmonised", progress, status, canceled) : null;
-		final long tFit = System.nanoTime();
-
-		// -- Write --
-		status.accept("Writing results");
 		final Result result = new Result();
+		// The work area exists from the start: out of core, the temporary block files live there
+		// and go with it on failure or cancel.
 		try (OutputFolder out = OutputFolder.create(r.out)) {
 			final Path dir = out.path();
+			final Path spill = dir.resolve(SPILL_DIR);
+			createDirectories(spill);
+			final CohortMatrix.Storage storage = CohortMatrix.Storage.inMemory();
+			storage.keepOutside = true;
+			result.chunked = r.chunked || wouldNotFit(r.mask, cohort);
+			if (result.chunked) storage.spillDir = spill;
+			final HarmonisationFit fit;
+			final boolean[] harmonised;
+			final double[][] before = new double[n][], after = new double[n][];
+			final SiteTestResult testsBefore, testsAfter;
+			final NiftiHeader first;
+			final boolean[] mask;
+			final int[] index;
+			final long tRead, tFit;
 			final String[] names = outputNames(cohort);
-			if (r.siteEffects) {
-				status.accept("Writing site-effect maps");
-				SiteEffectMaps.writeBeforeAfter(dir.resolve("site_effects"), cm, testsBefore,
-					testsAfter, r.interest, r.q, r.deflateLevel);
+			try (CohortMatrix cm = CohortMatrix.read(cohort, r.mask, storage, progress, status,
+				canceled); SpilledMatrix difference = SpilledMatrix.create(spill.resolve(
+					"difference.f32"), n, cm.nVoxels()))
+			{
+				index = cm.index();
+				mask = cm.mask();
+				first = cm.grid();
+				tRead = System.nanoTime();
+
+				// -- Fit and adjust in place, keeping the difference on the side --
+				status.accept("Fitting " + r.method.label() + " to " + n + " subjects x " +
+					index.length + " voxels" + (cm.spilled() ? " (out of core)" : ""));
+				final FeatureMatrix matrix = cm.matrix();
+				fit = r.method == Method.COMBAT ? ComBat.fit(matrix, design, r.combat, progress,
+					canceled) : SiteRegression.fit(matrix, design, ref, progress, canceled);
+				harmonised = new boolean[index.length];
+				for (int k = 0; k < index.length; k++)
+					harmonised[k] = fit.status(k) == FeatureStatus.HARMONISED;
+				cm.flush();
+				moments(cm, harmonised, before, canceled);
+				testsBefore = r.siteEffects ? siteTests(matrix, design, interest, "original",
+					progress, status, canceled) : null;
+				status.accept("Adjusting");
+				fit.apply(matrix, new DifferenceRecorder(matrix, difference), progress, canceled);
+				cm.flush();
+				difference.flush();
+				testsAfter = r.siteEffects ? siteTests(matrix, design, interest, "harmonised",
+					progress, status, canceled) : null;
+				tFit = System.nanoTime();
+
+				// -- Write --
+				status.accept("Writing results");
+				if (r.siteEffects) {
+					status.accept("Writing site-effect maps");
+					SiteEffectMaps.writeBeforeAfter(dir.resolve("site_effects"), cm, testsBefore,
+						testsAfter, r.interest, r.q, r.deflateLevel);
+				}
+				createDirectories(dir.resolve("harmonised"), dir.resolve("difference"));
+				writeSubjects(dir, names, cm, difference, harmonised, after, r.deflateLevel, progress,
+					canceled);
+				result.inputDecodes = cm.decodes();
+				for (final int j : cm.reread())
+					result.reread.add(cohort.subjectId(j));
 			}
-			createDirectories(dir.resolve("harmonised"), dir.resolve("difference"), dir.resolve(
-				"model"));
-			final double[][] after = new double[n][];
-			CohortMatrix.forEachSubject(n, progress, canceled, j -> {
-				final float[] original = NiftiIO.readVolume(cohort.image(j), 0);
-				after[j] = writeSubject(dir, names[j], cm.header(j), original, rows[j], index,
-					harmonised, r.deflateLevel);
-			});
+			deleteIfEmpty(spill);
+			createDirectories(dir.resolve("model"));
 			SavedModel.writeVoxelwise(dir.resolve("model"), fit, r.method == Method.COMBAT ? r.combat
 				: null, cohort, first, mask, index, r.deflateLevel);
 			final long tWrite = System.nanoTime();
@@ -231,7 +281,8 @@ public final class VoxelwiseHarmonisation {
 			result.timings.put("fit", seconds(tRead, tFit));
 			result.timings.put("write", seconds(tFit, tWrite));
 			result.timings.put("total", seconds(t0, System.nanoTime()));
-			result.peakHeapMb = peakHeapMb();
+			result.peakHeapMb = heap.rawPeakMb();
+			result.peakLiveHeapMb = heap.livePeakMb();
 			writeRunJson(dir.resolve("run.json"), r, cohort, names, result);
 			if (r.finishing != null) {
 				status.accept("Writing the report");
@@ -240,6 +291,63 @@ public final class VoxelwiseHarmonisation {
 			out.commit();
 		}
 		return result;
+	}
+
+	/**
+	 * Whether the masked float32 matrix would not fit in {@link #IN_MEMORY_FRACTION} of the
+	 * maximum heap. With a mask its voxel count is known from the mask; without one, the whole
+	 * volume is the (pessimistic) bound.
+	 */
+	static boolean wouldNotFit(final Path mask, final Cohort cohort) {
+		final long voxels;
+		if (mask != null) {
+			final float[] m = NiftiIO.readVolume(mask, 0);
+			long c = 0;
+			for (final float x : m)
+				if (x != 0 && !Float.isNaN(x)) c++;
+			voxels = c;
+		}
+		else voxels = NiftiIO.readHeader(cohort.image(0)).voxelsPerVolume();
+		final long bytes = 4L * voxels * cohort.nSubjects();
+		return bytes > IN_MEMORY_FRACTION * Runtime.getRuntime().maxMemory();
+	}
+
+	/** Writes each subject's harmonised image and difference, in parallel over subjects. */
+	private static void writeSubjects(final Path dir, final String[] names, final CohortMatrix cm,
+		final SpilledMatrix difference, final boolean[] harmonised, final double[][] after,
+		final int deflateLevel, final Progress progress, final BooleanSupplier canceled)
+	{
+		final int nv = cm.nVoxels();
+		final int volumeSize = cm.mask().length;
+		// One volume and one row (two out of core) per thread, reused from subject to subject.
+		final ThreadLocal<float[][]> buffers = ThreadLocal.withInitial(() -> new float[][] {
+			new float[volumeSize], new float[nv], cm.spilled() ? new float[nv] : null });
+		final int[] index = cm.index();
+		CohortMatrix.forEachSubject(names.length, progress, canceled, j -> {
+			final float[][] b = buffers.get();
+			final float[] volume = b[0];
+			final float[] row = cm.row(j, b[2]);
+			final NiftiHeader g = cm.header(j).forFloat32(1);
+			cm.volume(j, row, volume);
+			NiftiIO.write(dir.resolve("harmonised").resolve(names[j]), g, volume, 1, deflateLevel);
+			after[j] = moments(row, harmonised);
+			// Outside the mask the difference is 0: the voxels are copied unchanged.
+			difference.readRow(j, b[1]);
+			Arrays.fill(volume, 0f);
+			for (int k = 0; k < index.length; k++)
+				volume[index[k]] = b[1][k];
+			NiftiIO.write(dir.resolve("difference").resolve(names[j]), g, volume, 1, deflateLevel);
+		});
+	}
+
+	/** {sum, sum of squares, count} of each subject's harmonised voxels, as read. */
+	private static void moments(final CohortMatrix cm, final boolean[] use, final double[][] m,
+		final BooleanSupplier canceled)
+	{
+		final ThreadLocal<float[]> buffer = ThreadLocal.withInitial(() -> cm.spilled()
+			? new float[cm.nVoxels()] : null);
+		CohortMatrix.forEachSubject(m.length, Progress.NONE, canceled, j -> m[j] = moments(cm.row(j,
+			buffer.get()), use));
 	}
 
 	/** What to apply a saved model to, and where to write. */
@@ -259,6 +367,9 @@ public final class VoxelwiseHarmonisation {
 		public Map<String, Object> invocation = new LinkedHashMap<>();
 
 		public int deflateLevel = 1;
+
+		/** Out of core even if the matrix would fit in memory (see {@link Request#chunked}). */
+		public boolean chunked;
 	}
 
 	/**
@@ -277,7 +388,14 @@ public final class VoxelwiseHarmonisation {
 	public static Result apply(final ApplyRequest r, final Progress progress,
 		final Consumer<String> status, final BooleanSupplier canceled)
 	{
-		resetPeakHeap();
+		try (HeapMonitor heap = HeapMonitor.start()) {
+			return apply(r, progress, status, canceled, heap);
+		}
+	}
+
+	private static Result apply(final ApplyRequest r, final Progress progress,
+		final Consumer<String> status, final BooleanSupplier canceled, final HeapMonitor heap)
+	{
 		final long t0 = System.nanoTime();
 		if (r.out == null) throw new InputException("No output folder given: set out=[folder].");
 		OutputFolder.checkUsable(r.out);
@@ -314,59 +432,70 @@ public final class VoxelwiseHarmonisation {
 		InputException.throwIfAny(cohort.manifest().getFileName() + ": " + problems.size() +
 			" images do not fit the model:", problems);
 		final boolean[] mask = saved.mask();
-		final int[] index = IntStream.range(0, mask.length).filter(v -> mask[v]).toArray();
-
-		status.accept("Reading " + n + " images");
-		final float[][] rows = new float[n][];
-		CohortMatrix.forEachSubject(n, progress, canceled, j -> {
-			final float[] volume = NiftiIO.readVolume(cohort.image(j), 0);
-			final float[] row = new float[index.length];
-			for (int k = 0; k < index.length; k++)
-				row[k] = volume[index[k]];
-			rows[j] = row;
-		});
-		final long tRead = System.nanoTime();
 		final io.github.harmonij.core.HarmonisationModel model = saved.model();
-		final boolean[] harmonised = new boolean[index.length];
-		for (int k = 0; k < index.length; k++)
-			harmonised[k] = model.status(k) == FeatureStatus.HARMONISED;
-		final double[][] before = new double[n][];
-		for (int j = 0; j < n; j++)
-			before[j] = moments(rows[j], harmonised);
-		status.accept("Applying the model to " + n + " subjects x " + index.length + " voxels");
-		final FeatureMatrix.FloatRows matrix = new FeatureMatrix.FloatRows(rows);
-		model.apply(design, matrix, matrix, progress, canceled);
-		final long tFit = System.nanoTime();
-
-		status.accept("Writing results");
+		final String[] names = outputNames(cohort);
 		final Result result = new Result();
 		try (OutputFolder out = OutputFolder.create(r.out)) {
 			final Path dir = out.path();
-			final String[] names = outputNames(cohort);
-			createDirectories(dir.resolve("harmonised"), dir.resolve("difference"));
-			final double[][] after = new double[n][];
-			CohortMatrix.forEachSubject(n, progress, canceled, j -> {
-				final float[] original = NiftiIO.readVolume(cohort.image(j), 0);
-				after[j] = writeSubject(dir, names[j], headers[j], original, rows[j], index,
-					harmonised, r.deflateLevel);
-			});
+			final Path spill = dir.resolve(SPILL_DIR);
+			createDirectories(spill);
+			final CohortMatrix.Storage storage = CohortMatrix.Storage.inMemory();
+			storage.keepOutside = true;
+			long maskVoxels = 0;
+			for (final boolean m : mask)
+				if (m) maskVoxels++;
+			result.chunked = r.chunked || 4.0 * maskVoxels * n > IN_MEMORY_FRACTION * Runtime
+				.getRuntime().maxMemory();
+			if (result.chunked) storage.spillDir = spill;
+			status.accept("Reading " + n + " images");
+			final double[][] before = new double[n][], after = new double[n][];
+			final long tRead, tFit;
+			final boolean[] harmonised;
+			try (CohortMatrix cm = CohortMatrix.read(cohort, headers, mask, storage, progress,
+				canceled); SpilledMatrix difference = SpilledMatrix.create(spill.resolve(
+					"difference.f32"), n, cm.nVoxels()))
+			{
+				tRead = System.nanoTime();
+				final int[] index = cm.index();
+				harmonised = new boolean[index.length];
+				for (int k = 0; k < index.length; k++)
+					harmonised[k] = model.status(k) == FeatureStatus.HARMONISED;
+				moments(cm, harmonised, before, canceled);
+				status.accept("Applying the model to " + n + " subjects x " + index.length + " voxels" +
+					(cm.spilled() ? " (out of core)" : ""));
+				final FeatureMatrix matrix = cm.matrix();
+				model.apply(design, matrix, new DifferenceRecorder(matrix, difference), progress,
+					canceled);
+				cm.flush();
+				difference.flush();
+				tFit = System.nanoTime();
+				status.accept("Writing results");
+				createDirectories(dir.resolve("harmonised"), dir.resolve("difference"));
+				writeSubjects(dir, names, cm, difference, harmonised, after, r.deflateLevel, progress,
+					canceled);
+				result.inputDecodes = cm.decodes();
+				for (final int j : cm.reread())
+					result.reread.add(cohort.subjectId(j));
+				result.maskVoxels = index.length;
+				for (final FeatureStatus s : FeatureStatus.values()) {
+					long c = 0;
+					for (int k = 0; k < index.length; k++)
+						if (model.status(k) == s) c++;
+					result.counts.put(s, c);
+				}
+			}
+			deleteIfEmpty(spill);
 			final long tWrite = System.nanoTime();
 			result.out = r.out;
 			result.nSubjects = n;
 			result.nSites = (int) Arrays.stream(design.batchSizes()).filter(c -> c > 0).count();
-			result.maskVoxels = index.length;
-			for (final FeatureStatus s : FeatureStatus.values()) {
-				long c = 0;
-				for (int k = 0; k < index.length; k++)
-					if (model.status(k) == s) c++;
-				result.counts.put(s, c);
-			}
 			writeSummary(dir.resolve("summary.csv"), design, before, after, result);
 			result.timings.put("read", seconds(t0, tRead));
 			result.timings.put("apply", seconds(tRead, tFit));
 			result.timings.put("write", seconds(tFit, tWrite));
 			result.timings.put("total", seconds(t0, System.nanoTime()));
-			result.peakHeapMb = peakHeapMb();
+			result.peakHeapMb = heap.rawPeakMb();
+			result.peakLiveHeapMb = heap.livePeakMb();
 			r.invocation.put("model", saved.source().toString());
 			r.invocation.put("warnings", warnings);
 			final Request req = new Request();
@@ -376,26 +505,6 @@ public final class VoxelwiseHarmonisation {
 			out.commit();
 		}
 		return result;
-	}
-
-	/**
-	 * Writes one subject's harmonised image and difference; returns the moments after.
-	 */
-	private static double[] writeSubject(final Path dir, final String name,
-		final NiftiHeader header, final float[] original, final float[] row, final int[] index,
-		final boolean[] harmonised, final int deflateLevel)
-	{
-		final float[] h = original.clone();
-		for (int k = 0; k < index.length; k++)
-			h[index[k]] = row[k];
-		final float[] d = new float[h.length];
-		for (int v = 0; v < h.length; v++)
-			d[v] = Float.floatToIntBits(h[v]) == Float.floatToIntBits(original[v]) ? 0f : h[v] -
-				original[v];
-		final NiftiHeader g = header.forFloat32(1);
-		NiftiIO.write(dir.resolve("harmonised").resolve(name), g, h, 1, deflateLevel);
-		NiftiIO.write(dir.resolve("difference").resolve(name), g, d, 1, deflateLevel);
-		return moments(row, harmonised);
 	}
 
 	// -- Helper methods --
@@ -520,6 +629,15 @@ public final class VoxelwiseHarmonisation {
 		final Map<String, Object> timings = new LinkedHashMap<>(result.timings);
 		json.put("timings_s", timings);
 		json.put("peak_heap_mb", result.peakHeapMb);
+		json.put("peak_live_heap_mb", result.peakLiveHeapMb);
+		json.put("max_heap_mb", Math.round(Runtime.getRuntime().maxMemory() / 1048576.0));
+		json.put("chunked", result.chunked);
+		final Map<String, Object> reading = new LinkedHashMap<>();
+		reading.put("decodes", result.inputDecodes);
+		reading.put("decodes_per_input", cohort.nSubjects() == 0 ? 0 : Math.round(100.0 * result
+			.inputDecodes / cohort.nSubjects()) / 100.0);
+		reading.put("reread_for_outside_mask", result.reread);
+		json.put("input_reading", reading);
 		json.put("threads", Parallelization.getTaskExecutor().getParallelism());
 		json.put("java", System.getProperty("java.version"));
 		writeText(file, JsonWriter.write(json));
@@ -554,20 +672,17 @@ public final class VoxelwiseHarmonisation {
 			}
 	}
 
+	private static void deleteIfEmpty(final Path dir) {
+		try {
+			Files.deleteIfExists(dir);
+		}
+		catch (final IOException e) {
+			throw new InputException("Cannot remove the temporary folder " + dir + ": " + e
+				.getMessage());
+		}
+	}
+
 	private static double seconds(final long from, final long to) {
 		return Math.round((to - from) / 1e6) / 1e3;
-	}
-
-	private static void resetPeakHeap() {
-		for (final MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans())
-			if (pool.getType() == MemoryType.HEAP) pool.resetPeakUsage();
-	}
-
-	/** Sum of the heap pools' peaks since the run started (an upper bound of the true peak). */
-	static double peakHeapMb() {
-		long peak = 0;
-		for (final MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans())
-			if (pool.getType() == MemoryType.HEAP) peak += pool.getPeakUsage().getUsed();
-		return Math.round(peak / 1048576.0 * 10) / 10.0;
 	}
 }
