@@ -87,7 +87,7 @@ public final class VoxelwiseHarmonisation {
 		public Map<String, Object> invocation = new LinkedHashMap<>();
 
 		/** Deflate level of the .nii.gz outputs: fast, since outputs are large and rewritten rarely. */
-		public int deflateLevel = 1;
+		public int deflateLevel = NiftiIO.ZERO_RUN;
 
 		/**
 		 * Out of core even if the matrix would fit in memory (it is out of core anyway when the
@@ -366,7 +366,7 @@ public final class VoxelwiseHarmonisation {
 
 		public Map<String, Object> invocation = new LinkedHashMap<>();
 
-		public int deflateLevel = 1;
+		public int deflateLevel = NiftiIO.ZERO_RUN;
 
 		/** Out of core even if the matrix would fit in memory (see {@link Request#chunked}). */
 		public boolean chunked;
