@@ -68,6 +68,16 @@ public final class ComBat {
 	public static ComBatFit fit(final FeatureMatrix data, final Design design, final ComBatOptions o,
 		final Progress progress, final BooleanSupplier canceled)
 	{
+		return fit(data, design, o, progress, canceled, true);
+	}
+
+	/**
+	 * As {@link #fit(FeatureMatrix, Design, ComBatOptions, Progress, BooleanSupplier)}; with
+	 * {@code onePass} false every feature takes the two-pass path (for tests).
+	 */
+	static ComBatFit fit(final FeatureMatrix data, final Design design, final ComBatOptions o,
+		final Progress progress, final BooleanSupplier canceled, final boolean onePass)
+	{
 		validate(design, o);
 		FactoredDesign.checkShape(data, "input", design.nSubjects(), -1);
 		if ((long) design.nBatches() * data.nFeatures() > Integer.MAX_VALUE - 8)
@@ -80,7 +90,8 @@ public final class ComBat {
 		final int stages = 1 + x.nBatches;
 		if (o.missingValues()) MissingValues.firstPass(data, f, stage(progress, 0, stages, nb),
 			canceled);
-		else firstPass(data, f, stage(progress, 0, stages, nb), canceled);
+		else if (onePass) SiteSums.firstPass(data, f, stage(progress, 0, stages, nb), canceled);
+		else exactFirstPass(data, f, stage(progress, 0, stages, nb), canceled);
 		for (final byte s : f.status)
 			f.counts[s]++;
 		final long kept = f.counts[0];
@@ -115,97 +126,105 @@ public final class ComBat {
 	}
 
 	/**
-	 * One read of the data: screening, B-hat = proj y, grand mean, pooled variance, the
-	 * standardised data z = (y - stand.mean) / sqrt(var.pooled) and its batch means and variances.
+	 * The first pass without sufficient statistics, for features [from, to): screening,
+	 * B-hat = proj y, grand mean, pooled variance (two-pass), the standardised data
+	 * z = (y - stand.mean) / sqrt(var.pooled) and its batch means and variances (two-pass). Used by
+	 * {@link SiteSums} for the features whose sums are degenerate or lose too many bits.
 	 */
-	private static void firstPass(final FeatureMatrix data, final ComBatFit f,
-		final Progress progress, final BooleanSupplier canceled)
+	static void exactPass(final FeatureMatrix data, final ComBatFit f, final int from,
+		final int to)
 	{
 		final FactoredDesign x = f.x;
 		final int n = x.n, k = x.nBatches, c = x.nCov, p = x.p, ref = x.ref, nf = f.nFeatures;
 		final double nVar = ref >= 0 ? x.batchSize[ref] : n;
-		VoxelBlocks.forEachBlock(nf, progress, canceled, (block, from, to) -> {
-			final int chunk = Math.min(CHUNK, to - from);
-			final double[] y = new double[n * chunk];
-			final double[] b = new double[p * chunk];
-			final double[] acc = new double[chunk];
-			final double[] sm = new double[chunk];
-			final double[] sum = new double[k * chunk];
-			for (int v0 = from; v0 < to; v0 += chunk) {
-				final int len = Math.min(chunk, to - v0);
-				x.gather(data, v0, len, y);
-				x.screen(y, len, f.status, v0);
-				x.solve(y, len, b);
-				// var.pooled: mean squared residual (over the reference batch with one)
-				Arrays.fill(acc, 0);
-				for (int j = 0; j < n; j++) {
-					if (ref >= 0 && x.batch[j] != ref) continue;
-					System.arraycopy(y, j * len, sm, 0, len);
-					for (int q = 0; q < p; q++) {
-						final double xq = x.x[j * p + q];
-						if (xq == 0) continue;
-						for (int v = 0; v < len; v++)
-							sm[v] -= xq * b[q * len + v];
-					}
+		final int chunk = Math.min(CHUNK, to - from);
+		final double[] y = new double[n * chunk];
+		final double[] b = new double[p * chunk];
+		final double[] acc = new double[chunk];
+		final double[] sm = new double[chunk];
+		final double[] sum = new double[k * chunk];
+		for (int v0 = from; v0 < to; v0 += chunk) {
+			final int len = Math.min(chunk, to - v0);
+			x.gather(data, v0, len, y);
+			x.screen(y, len, f.status, v0);
+			x.solve(y, len, b);
+			// var.pooled: mean squared residual (over the reference batch with one)
+			Arrays.fill(acc, 0);
+			for (int j = 0; j < n; j++) {
+				if (ref >= 0 && x.batch[j] != ref) continue;
+				System.arraycopy(y, j * len, sm, 0, len);
+				for (int q = 0; q < p; q++) {
+					final double xq = x.x[j * p + q];
+					if (xq == 0) continue;
 					for (int v = 0; v < len; v++)
-						acc[v] += sm[v] * sm[v];
+						sm[v] -= xq * b[q * len + v];
 				}
-				for (int v = 0; v < len; v++) {
-					double g = 0;
-					for (int q = 0; q < k; q++)
-						g += x.grandWeights[q] * b[q * len + v];
-					f.grandMean[v0 + v] = g;
-					f.varPooled[v0 + v] = acc[v] / nVar;
-					acc[v] = Math.sqrt(acc[v] / nVar);
-				}
-				for (int q = 0; q < c; q++)
-					System.arraycopy(b, (k + q) * len, f.betaHat, q * nf + v0, len);
-				// z in place of y, and the batch sums of z
-				Arrays.fill(sum, 0);
-				for (int j = 0; j < n; j++) {
-					for (int v = 0; v < len; v++)
-						sm[v] = f.grandMean[v0 + v];
-					for (int q = 0; q < c; q++) {
-						final double xq = x.x[j * p + k + q];
-						for (int v = 0; v < len; v++)
-							sm[v] += xq * b[(k + q) * len + v];
-					}
-					final int row = j * len, so = x.batch[j] * len;
-					for (int v = 0; v < len; v++) {
-						final double z = (y[row + v] - sm[v]) / acc[v];
-						y[row + v] = z;
-						sum[so + v] += z;
-					}
-				}
+				for (int v = 0; v < len; v++)
+					acc[v] += sm[v] * sm[v];
+			}
+			for (int v = 0; v < len; v++) {
+				double g = 0;
 				for (int q = 0; q < k; q++)
+					g += x.grandWeights[q] * b[q * len + v];
+				f.grandMean[v0 + v] = g;
+				f.varPooled[v0 + v] = acc[v] / nVar;
+				acc[v] = Math.sqrt(acc[v] / nVar);
+			}
+			for (int q = 0; q < c; q++)
+				System.arraycopy(b, (k + q) * len, f.betaHat, q * nf + v0, len);
+			// z in place of y, and the batch sums of z
+			Arrays.fill(sum, 0);
+			for (int j = 0; j < n; j++) {
+				for (int v = 0; v < len; v++)
+					sm[v] = f.grandMean[v0 + v];
+				for (int q = 0; q < c; q++) {
+					final double xq = x.x[j * p + k + q];
 					for (int v = 0; v < len; v++)
-						sum[q * len + v] /= x.batchSize[q];
-				// two-pass within-batch variance (ddof 1)
-				Arrays.fill(b, 0, k * len, 0);
-				for (int j = 0; j < n; j++) {
-					final int row = j * len, so = x.batch[j] * len;
-					for (int v = 0; v < len; v++) {
-						final double d = y[row + v] - sum[so + v];
-						b[so + v] += d * d;
-					}
+						sm[v] += xq * b[(k + q) * len + v];
 				}
+				final int row = j * len, so = x.batch[j] * len;
 				for (int v = 0; v < len; v++) {
-					final boolean ok = f.status[v0 + v] == 0;
-					if (!ok) {
-						f.grandMean[v0 + v] = Double.NaN;
-						f.varPooled[v0 + v] = Double.NaN;
-						for (int q = 0; q < c; q++)
-							f.betaHat[q * nf + v0 + v] = Double.NaN;
-					}
-					for (int q = 0; q < k; q++) {
-						final int i = q * nf + v0 + v;
-						f.gammaHat[i] = ok ? sum[q * len + v] : Double.NaN;
-						f.sampleVar[i] = !ok ? Double.NaN : x.batchSize[q] > 1 ? b[q * len + v] /
-							(x.batchSize[q] - 1) : 0;
-					}
+					final double z = (y[row + v] - sm[v]) / acc[v];
+					y[row + v] = z;
+					sum[so + v] += z;
 				}
 			}
-		});
+			for (int q = 0; q < k; q++)
+				for (int v = 0; v < len; v++)
+					sum[q * len + v] /= x.batchSize[q];
+			// two-pass within-batch variance (ddof 1)
+			Arrays.fill(b, 0, k * len, 0);
+			for (int j = 0; j < n; j++) {
+				final int row = j * len, so = x.batch[j] * len;
+				for (int v = 0; v < len; v++) {
+					final double d = y[row + v] - sum[so + v];
+					b[so + v] += d * d;
+				}
+			}
+			for (int v = 0; v < len; v++) {
+				final boolean ok = f.status[v0 + v] == 0;
+				if (!ok) {
+					f.grandMean[v0 + v] = Double.NaN;
+					f.varPooled[v0 + v] = Double.NaN;
+					for (int q = 0; q < c; q++)
+						f.betaHat[q * nf + v0 + v] = Double.NaN;
+				}
+				for (int q = 0; q < k; q++) {
+					final int i = q * nf + v0 + v;
+					f.gammaHat[i] = ok ? sum[q * len + v] : Double.NaN;
+					f.sampleVar[i] = !ok ? Double.NaN : x.batchSize[q] > 1 ? b[q * len + v] /
+						(x.batchSize[q] - 1) : 0;
+				}
+			}
+		}
+	}
+
+	/** The whole first pass on the exact path (tests compare it with {@link SiteSums}). */
+	private static void exactFirstPass(final FeatureMatrix data, final ComBatFit f,
+		final Progress progress, final BooleanSupplier canceled)
+	{
+		VoxelBlocks.forEachBlock(f.nFeatures, progress, canceled, (block, from, to) -> exactPass(
+			data, f, from, to));
 	}
 
 	/**
