@@ -40,6 +40,9 @@ public final class HarmonisationModel {
 		SITE_REGRESSION
 	}
 
+	/** Features per run inside a block: the per-site coefficients of a run stay in L2. */
+	static final int CHUNK = 1024;
+
 	private final Kind kind;
 
 	private final String[] batchLevels;
@@ -183,38 +186,47 @@ public final class HarmonisationModel {
 		for (int j = 0; j < n; j++)
 			for (int q = 0; q < c; q++)
 				x[j * c + q] = design.covariate(j, q);
+		final int nb = batchLevels.length;
+		final boolean combat = kind == Kind.COMBAT;
+		final int ce = combat ? c : 0;
+		final boolean[] used = new boolean[nb];
+		for (int j = 0; j < n; j++)
+			used[site[j]] = site[j] != ref;
 		VoxelBlocks.forEachBlock(nFeatures, progress, canceled, (block, from, to) -> {
-			final int chunk = Math.min(ComBat.CHUNK, to - from);
-			final double[] y = new double[chunk];
-			final double[] sd = new double[chunk];
-			final double[] sm = new double[chunk];
+			final int chunk = Math.min(CHUNK, to - from);
+			final double[] y = new double[chunk], y0 = new double[chunk];
+			// per site: y* = y s + t + sum_c x_c e_c (see the derivation in coefficients())
+			final double[] s = new double[nb * chunk], t = new double[nb * chunk];
+			final double[] e = new double[nb * ce * chunk];
+			final int[] skipped = new int[chunk];
 			for (int v0 = from; v0 < to; v0 += chunk) {
 				final int len = Math.min(chunk, to - v0);
-				if (kind == Kind.COMBAT) for (int v = 0; v < len; v++)
-					sd[v] = Math.sqrt(varPooled[v0 + v]);
+				int nSkipped = 0;
+				for (int v = 0; v < len; v++)
+					if (status[v0 + v] != 0) skipped[nSkipped++] = v;
+				for (int b = 0; b < nb; b++)
+					if (used[b]) coefficients(b, v0, len, s, t, e);
 				for (int j = 0; j < n; j++) {
 					in.get(j, v0, v0 + len, y, 0);
 					final int b = site[j];
 					if (b != ref) {
-						final int go = b * nFeatures + v0;
-						if (kind == Kind.COMBAT) {
+						final int so = b * len;
+						if (nSkipped > 0) System.arraycopy(y, 0, y0, 0, len);
+						if (combat) {
 							for (int v = 0; v < len; v++)
-								sm[v] = location[v0 + v];
+								y[v] = y[v] * s[so + v] + t[so + v];
 							for (int q = 0; q < c; q++) {
 								final double xq = x[j * c + q];
-								final int bo = q * nFeatures + v0;
+								final int eo = (b * c + q) * len;
 								for (int v = 0; v < len; v++)
-									sm[v] += xq * betaHat[bo + v];
-							}
-							for (int v = 0; v < len; v++) {
-								if (status[v0 + v] != 0 || !Double.isFinite(y[v])) continue;
-								final double z = (y[v] - sm[v]) / sd[v];
-								y[v] = (z - gamma[go + v]) / Math.sqrt(delta[go + v]) * sd[v] + sm[v];
+									y[v] += xq * e[eo + v];
 							}
 						}
 						else for (int v = 0; v < len; v++)
-							if (status[v0 + v] == 0 && Double.isFinite(y[v])) y[v] -= gamma[go + v] -
-								location[v0 + v];
+							y[v] += t[so + v];
+						// not harmonised: copied (their parameters are NaN)
+						for (int i = 0; i < nSkipped; i++)
+							y[skipped[i]] = y0[skipped[i]];
 					}
 					out.set(j, v0, v0 + len, y, 0);
 				}
@@ -223,6 +235,38 @@ public final class HarmonisationModel {
 	}
 
 	// -- Helper methods --
+
+	/**
+	 * The per-feature coefficients of site {@code b} for features [v0, v0 + len), at
+	 * {@code [b * len + v]} ({@code e} at {@code [(b * C + c) * len + v]}). For ComBat, with
+	 * {@code m = alpha + X beta} and {@code s = 1 / sqrt(delta*)},
+	 * {@code y* = ((y - m) / sigma - gamma*) s sigma + m = y s + m (1 - s) - gamma* sigma s}, so
+	 * {@code t = alpha (1 - s) - gamma* sigma s} and {@code e_c = beta_c (1 - s)}; in mean-only
+	 * mode s = 1, t = -gamma* sigma and e = 0. For the linear adjustment, s = 1 and
+	 * {@code t = alpha - gamma} (e unused). Rounding differs from the unfused form by a few ulp of
+	 * y, far below the float32 resolution of voxel data.
+	 */
+	private void coefficients(final int b, final int v0, final int len, final double[] s,
+		final double[] t, final double[] e)
+	{
+		final int so = b * len, go = b * nFeatures + v0, c = covariateNames.length;
+		if (kind != Kind.COMBAT) {
+			for (int v = 0; v < len; v++)
+				t[so + v] = location[v0 + v] - gamma[go + v];
+			return;
+		}
+		for (int v = 0; v < len; v++) {
+			final double sv = 1 / Math.sqrt(delta[go + v]);
+			s[so + v] = sv;
+			t[so + v] = location[v0 + v] * (1 - sv) - gamma[go + v] * Math.sqrt(varPooled[v0 + v]) *
+				sv;
+		}
+		for (int q = 0; q < c; q++) {
+			final int eo = (b * c + q) * len, bo = q * nFeatures + v0;
+			for (int v = 0; v < len; v++)
+				e[eo + v] = betaHat[bo + v] * (1 - s[so + v]);
+		}
+	}
 
 	/** Model site index of each subject; every unknown site is reported with its subjects. */
 	private int[] siteIndex(final Design design) {
