@@ -41,7 +41,7 @@ public final class HarmonisationModel {
 	}
 
 	/** Features per run inside a block: the per-site coefficients of a run stay in L2. */
-	static final int CHUNK = 1024;
+	static final int CHUNK = 4096;
 
 	private final Kind kind;
 
@@ -196,8 +196,8 @@ public final class HarmonisationModel {
 			final int chunk = Math.min(CHUNK, to - from);
 			final double[] y = new double[chunk], y0 = new double[chunk];
 			// per site: y* = y s + t + sum_c x_c e_c (see the derivation in coefficients())
-			final double[] s = new double[nb * chunk], t = new double[nb * chunk];
-			final double[] e = new double[nb * ce * chunk];
+			final double[][] s = new double[nb][chunk], t = new double[nb][chunk];
+			final double[][] e = new double[nb * ce][chunk];
 			final int[] skipped = new int[chunk];
 			for (int v0 = from; v0 < to; v0 += chunk) {
 				final int len = Math.min(chunk, to - v0);
@@ -210,20 +210,13 @@ public final class HarmonisationModel {
 					in.get(j, v0, v0 + len, y, 0);
 					final int b = site[j];
 					if (b != ref) {
-						final int so = b * len;
 						if (nSkipped > 0) System.arraycopy(y, 0, y0, 0, len);
-						if (combat) {
+						if (combat) combat(y, len, s[b], t[b], e, b * c, c, x, j * c);
+						else {
+							final double[] tb = t[b];
 							for (int v = 0; v < len; v++)
-								y[v] = y[v] * s[so + v] + t[so + v];
-							for (int q = 0; q < c; q++) {
-								final double xq = x[j * c + q];
-								final int eo = (b * c + q) * len;
-								for (int v = 0; v < len; v++)
-									y[v] += xq * e[eo + v];
-							}
+								y[v] += tb[v];
 						}
-						else for (int v = 0; v < len; v++)
-							y[v] += t[so + v];
 						// not harmonised: copied (their parameters are NaN)
 						for (int i = 0; i < nSkipped; i++)
 							y[skipped[i]] = y0[skipped[i]];
@@ -237,8 +230,38 @@ public final class HarmonisationModel {
 	// -- Helper methods --
 
 	/**
+	 * y = ((y s + t) + x_0 e_0) + x_1 e_1 + ... over [0, len): one loop for up to two covariates
+	 * (C2 vectorises it), the same order of operations for any number of covariates.
+	 */
+	private static void combat(final double[] y, final int len, final double[] s,
+		final double[] t, final double[][] e, final int eo, final int c, final double[] x,
+		final int xo)
+	{
+		if (c == 0) for (int v = 0; v < len; v++)
+			y[v] = y[v] * s[v] + t[v];
+		else if (c == 1) {
+			final double x0 = x[xo];
+			final double[] e0 = e[eo];
+			for (int v = 0; v < len; v++)
+				y[v] = y[v] * s[v] + t[v] + x0 * e0[v];
+		}
+		else {
+			final double x0 = x[xo], x1 = x[xo + 1];
+			final double[] e0 = e[eo], e1 = e[eo + 1];
+			for (int v = 0; v < len; v++)
+				y[v] = y[v] * s[v] + t[v] + x0 * e0[v] + x1 * e1[v];
+			for (int q = 2; q < c; q++) {
+				final double xq = x[xo + q];
+				final double[] eq = e[eo + q];
+				for (int v = 0; v < len; v++)
+					y[v] += xq * eq[v];
+			}
+		}
+	}
+
+	/**
 	 * The per-feature coefficients of site {@code b} for features [v0, v0 + len), at
-	 * {@code [b * len + v]} ({@code e} at {@code [(b * C + c) * len + v]}). For ComBat, with
+	 * {@code [b][v]} ({@code e} at {@code [b * C + c][v]}). For ComBat, with
 	 * {@code m = alpha + X beta} and {@code s = 1 / sqrt(delta*)},
 	 * {@code y* = ((y - m) / sigma - gamma*) s sigma + m = y s + m (1 - s) - gamma* sigma s}, so
 	 * {@code t = alpha (1 - s) - gamma* sigma s} and {@code e_c = beta_c (1 - s)}; in mean-only
@@ -246,25 +269,26 @@ public final class HarmonisationModel {
 	 * {@code t = alpha - gamma} (e unused). Rounding differs from the unfused form by a few ulp of
 	 * y, far below the float32 resolution of voxel data.
 	 */
-	private void coefficients(final int b, final int v0, final int len, final double[] s,
-		final double[] t, final double[] e)
+	private void coefficients(final int b, final int v0, final int len, final double[][] s,
+		final double[][] t, final double[][] e)
 	{
-		final int so = b * len, go = b * nFeatures + v0, c = covariateNames.length;
+		final int go = b * nFeatures + v0, c = covariateNames.length;
+		final double[] sb = s[b], tb = t[b];
 		if (kind != Kind.COMBAT) {
 			for (int v = 0; v < len; v++)
-				t[so + v] = location[v0 + v] - gamma[go + v];
+				tb[v] = location[v0 + v] - gamma[go + v];
 			return;
 		}
 		for (int v = 0; v < len; v++) {
 			final double sv = 1 / Math.sqrt(delta[go + v]);
-			s[so + v] = sv;
-			t[so + v] = location[v0 + v] * (1 - sv) - gamma[go + v] * Math.sqrt(varPooled[v0 + v]) *
-				sv;
+			sb[v] = sv;
+			tb[v] = location[v0 + v] * (1 - sv) - gamma[go + v] * Math.sqrt(varPooled[v0 + v]) * sv;
 		}
 		for (int q = 0; q < c; q++) {
-			final int eo = (b * c + q) * len, bo = q * nFeatures + v0;
+			final double[] eq = e[b * c + q];
+			final int bo = q * nFeatures + v0;
 			for (int v = 0; v < len; v++)
-				e[eo + v] = betaHat[bo + v] * (1 - s[so + v]);
+				eq[v] = betaHat[bo + v] * (1 - sb[v]);
 		}
 	}
 

@@ -41,7 +41,7 @@ import java.util.function.BooleanSupplier;
 final class SiteSums {
 
 	/** Features per run inside a block: K (3 + C) runs of doubles stay in L2. */
-	static final int CHUNK = 512;
+	static final int CHUNK = 2048;
 
 	/**
 	 * A subtraction {@code a - b} keeping less than 2^-10 of {@code a} is redone exactly: the
@@ -62,42 +62,79 @@ final class SiteSums {
 		VoxelBlocks.forEachBlock(nf, progress, canceled, (block, from, to) -> {
 			final int chunk = Math.min(CHUNK, to - from);
 			final double[] y = new double[chunk];
-			final double[] r = new double[k * chunk], s = new double[k * chunk];
-			final double[] q = new double[k * chunk], g = new double[k * c * chunk];
+			// one array per site (and covariate): C2 vectorises the fused loop over them
+			final double[][] r = new double[k][chunk], s = new double[k][chunk];
+			final double[][] q = new double[k][chunk], g = new double[k * c][chunk];
 			final Scratch w = new Scratch(k, c);
 			final int[] redo = new int[to - from];
 			int nRedo = 0;
 			for (int v0 = from; v0 < to; v0 += chunk) {
 				final int len = Math.min(chunk, to - v0);
-				Arrays.fill(s, 0);
-				Arrays.fill(q, 0);
-				Arrays.fill(g, 0);
+				for (int b = 0; b < k; b++) {
+					Arrays.fill(s[b], 0);
+					Arrays.fill(q[b], 0);
+				}
+				for (final double[] gb : g)
+					Arrays.fill(gb, 0);
 				for (int j = 0; j < n; j++) {
-					data.get(j, v0, v0 + len, y, 0);
-					final int b = batch[j], bo = b * len;
+					final int b = batch[j];
 					if (j == firstOf[b]) {
-						System.arraycopy(y, 0, r, bo, len);
+						data.get(j, v0, v0 + len, r[b], 0);
 						continue; // d = 0
 					}
-					for (int v = 0; v < len; v++) {
-						final double d = y[v] - r[bo + v];
-						y[v] = d;
-						s[bo + v] += d;
-						q[bo + v] += d * d;
-					}
-					for (int cc = 0; cc < c; cc++) {
-						final double xv = xc[j * c + cc];
-						final int go = (b * c + cc) * len;
-						for (int v = 0; v < len; v++)
-							g[go + v] += xv * y[v];
-					}
+					data.get(j, v0, v0 + len, y, 0);
+					accumulate(y, len, r[b], s[b], q[b], g, b * c, c, xc, j * c);
 				}
 				for (int v = 0; v < len; v++)
-					if (!finish(f, v0 + v, v, len, r, s, q, g, w)) redo[nRedo++] = v0 + v;
+					if (!finish(f, v0 + v, v, r, s, q, g, w)) redo[nRedo++] = v0 + v;
 			}
 			for (int i = 0; i < nRedo; i++)
 				ComBat.exactPass(data, f, redo[i], redo[i] + 1);
 		});
+	}
+
+	/**
+	 * d = y - r; s += d; q += d^2; g_c += xc_c d over [0, len), fused for up to two covariates
+	 * (one loop over the run, so each value is loaded once; the summation order per accumulator
+	 * is the subject order whatever the number of covariates).
+	 */
+	private static void accumulate(final double[] y, final int len, final double[] r,
+		final double[] s, final double[] q, final double[][] g, final int go, final int c,
+		final double[] xc, final int xo)
+	{
+		if (c == 0) for (int v = 0; v < len; v++) {
+			final double d = y[v] - r[v];
+			s[v] += d;
+			q[v] += d * d;
+		}
+		else if (c == 1) {
+			final double x0 = xc[xo];
+			final double[] g0 = g[go];
+			for (int v = 0; v < len; v++) {
+				final double d = y[v] - r[v];
+				s[v] += d;
+				q[v] += d * d;
+				g0[v] += x0 * d;
+			}
+		}
+		else {
+			final double x0 = xc[xo], x1 = xc[xo + 1];
+			final double[] g0 = g[go], g1 = g[go + 1];
+			for (int v = 0; v < len; v++) {
+				final double d = y[v] - r[v];
+				y[v] = d;
+				s[v] += d;
+				q[v] += d * d;
+				g0[v] += x0 * d;
+				g1[v] += x1 * d;
+			}
+			for (int cc = 2; cc < c; cc++) {
+				final double xv = xc[xo + cc];
+				final double[] gc = g[go + cc];
+				for (int v = 0; v < len; v++)
+					gc[v] += xv * y[v];
+			}
+		}
 	}
 
 	// -- Helper methods --
@@ -121,17 +158,18 @@ final class SiteSums {
 	 *
 	 * @return false if the feature needs the exact path
 	 */
-	private static boolean finish(final ComBatFit f, final int fv, final int v, final int len,
-		final double[] r, final double[] s, final double[] q, final double[] g, final Scratch w)
+	private static boolean finish(final ComBatFit f, final int fv, final int v,
+		final double[][] r, final double[][] s, final double[][] q, final double[][] g,
+		final Scratch w)
 	{
 		final FactoredDesign x = f.x;
 		final int k = x.nBatches, c = x.nCov, nf = f.nFeatures, ref = x.ref;
 		final int[] size = x.batchSize;
 		boolean varies = false;
 		for (int b = 0; b < k; b++) {
-			final int i = b * len + v;
-			final double qb = q[i], sb = s[i];
-			if (!Double.isFinite(qb) || !Double.isFinite(sb) || !Double.isFinite(r[i])) return false;
+			final double qb = q[b][v], sb = s[b][v];
+			if (!Double.isFinite(qb) || !Double.isFinite(sb) || !Double.isFinite(r[b][v]))
+				return false;
 			if (size[b] < 2) {
 				w.ss[b] = 0;
 				continue;
@@ -146,7 +184,7 @@ final class SiteSums {
 		for (int cc = 0; cc < c; cc++) {
 			double t = 0;
 			for (int b = 0; b < k; b++)
-				t += g[(b * c + cc) * len + v];
+				t += g[b * c + cc][v];
 			w.gt[cc] = t;
 		}
 		for (int cc = 0; cc < c; cc++) {
@@ -160,7 +198,7 @@ final class SiteSums {
 		for (int b = 0; b < k; b++) {
 			double bg = 0, bwb = 0, xb = 0;
 			for (int cc = 0; cc < c; cc++) {
-				bg += w.beta[cc] * g[(b * c + cc) * len + v];
+				bg += w.beta[cc] * g[b * c + cc][v];
 				double wb = 0;
 				for (int e = 0; e < c; e++)
 					wb += x.gramSite[(b * c + cc) * c + e] * w.beta[e];
@@ -172,8 +210,8 @@ final class SiteSums {
 			if (size[b] >= 2 && !(rb > MAX_CANCELLATION * w.ss[b])) return false;
 			w.rs[b] = rb;
 			rss += rb;
-			w.m[b] = s[b * len + v] / size[b] - xb;
-			alphaR += x.grandWeights[b] * r[b * len + v];
+			w.m[b] = s[b][v] / size[b] - xb;
+			alphaR += x.grandWeights[b] * r[b][v];
 			alphaM += x.grandWeights[b] * w.m[b];
 		}
 		final double var = ref >= 0 ? w.rs[ref] / size[ref] : rss / x.n;
@@ -186,7 +224,7 @@ final class SiteSums {
 			f.betaHat[cc * nf + fv] = w.beta[cc];
 		for (int b = 0; b < k; b++) {
 			final int i = b * nf + fv;
-			f.gammaHat[i] = ((r[b * len + v] - alphaR) + (w.m[b] - alphaM)) / sd;
+			f.gammaHat[i] = ((r[b][v] - alphaR) + (w.m[b] - alphaM)) / sd;
 			f.sampleVar[i] = size[b] > 1 ? w.rs[b] / var / (size[b] - 1) : 0;
 		}
 		return true;
