@@ -34,9 +34,6 @@ public final class ComBat {
 	/** Safety stop for {@code it.sol}, which has no cap in sva; never reached in practice. */
 	static final int MAX_ITERATIONS = 100_000;
 
-	/** exp(x) is exactly 0 in double below about -745.13; terms this small are skipped. */
-	private static final double EXP_UNDERFLOW = -746;
-
 	private ComBat() {}
 
 	/**
@@ -365,10 +362,24 @@ public final class ComBat {
 
 	/**
 	 * sva {@code int.eprior}: for each feature i, weights over every other harmonised feature j,
-	 * LH_j = (2 pi d_j)^(-n/2) exp(-sum_s (z_is - g_j)^2 / (2 d_j)); gamma* = sum g_j LH_j / sum
-	 * LH_j, delta* = sum d_j LH_j / sum LH_j. Evaluated as log LH_j minus its maximum over j, so
-	 * the weights never underflow to 0/0; sum_s (z_is - g_j)^2 = (n - 1) s_i^2 + n (g_i - g_j)^2.
-	 * O(V^2) per batch, parallel over i in blocks. In mean-only mode d = 1 and delta* = 1.
+	 * LH_ij = (2 pi d_j)^(-n/2) exp(-sum_s (z_is - g_j)^2 / (2 d_j)); gamma*_i = sum g_j LH_ij /
+	 * sum LH_ij, delta*_i = sum d_j LH_ij / sum LH_ij (leave-one-out, j != i, as sva).
+	 * <p>
+	 * O(1) per pair instead of sva's O(n): with the per-feature sums S1_i = sum_s z'_is = n g'_i
+	 * and S2_i = sum_s z'_is^2 = (n - 1) s_i^2 + n g'_i^2 of the data shifted by a constant c
+	 * (z' = z - c, g' = g - c; c = mean of gamma-hat, so that the expanded square does not
+	 * cancel), log LH_ij = n P_j + S1_i B_j + S2_i C_j with P_j = -log(2 pi d_j) / 2 -
+	 * g'_j^2 / (2 d_j), B_j = g'_j / d_j, C_j = -1 / (2 d_j): three multiply-adds, in a loop C2
+	 * vectorises, which also finds the maximum M_i. The weights are exp(log LH_ij - M_i), so they
+	 * never underflow to 0/0 (sva returns NaN for sites of about 550 subjects or more).
+	 * <p>
+	 * Only terms with log LH_ij - M_i >= -T, T = 40 + ln(m) for m features, are exponentiated: the
+	 * largest weight is 1, so the sum is at least 1, and the fewer than m skipped weights add at
+	 * most m e^-T = e^-40 (4e-18) relative to it, below half an ulp; the same bound holds for the
+	 * g- and d-weighted sums relative to max |g| and max d. For large sites most terms are skipped.
+	 * <p>
+	 * Parallel over i in fixed blocks (same bits for any thread count), progress once per block,
+	 * cancel polled every 64 features. In mean-only mode d = 1 and delta* = 1.
 	 */
 	private static void nonParametric(final ComBatFit f, final int k, final Progress progress,
 		final BooleanSupplier canceled)
@@ -378,15 +389,15 @@ public final class ComBat {
 		final double nk = f.x.batchSize[k];
 		final int m = (int) f.counts[0];
 		final int[] idx = new int[m];
-		final double[] g = new double[m], d = new double[m], lg = new double[m], w = new double[m];
+		final double[] g = new double[m], d = new double[m];
 		int i0 = 0;
+		double gSum = 0;
 		for (int v = 0; v < nf; v++)
 			if (f.status[v] == 0) {
 				idx[i0] = v;
 				g[i0] = f.gammaHat[off + v];
 				d[i0] = meanOnly ? 1 : f.sampleVar[off + v];
-				lg[i0] = Math.log(2 * Math.PI * d[i0]);
-				w[i0] = 1 / (2 * d[i0]);
+				gSum += g[i0];
 				i0++;
 			}
 		for (int v = 0; v < nf; v++)
@@ -394,25 +405,35 @@ public final class ComBat {
 				f.gammaStar[off + v] = Double.NaN;
 				f.deltaStar[off + v] = Double.NaN;
 			}
+		final double shift = gSum / m;
+		final double[] pj = new double[m], bj = new double[m], cj = new double[m];
+		for (int j = 0; j < m; j++) {
+			final double gj = g[j] - shift, w = 1 / (2 * d[j]);
+			pj[j] = -0.5 * Math.log(2 * Math.PI * d[j]) - gj * gj * w;
+			bj[j] = gj / d[j];
+			cj[j] = -w;
+		}
+		final double cut = 40 + Math.log(m);
 		VoxelBlocks.forEachBlock(m, progress, canceled, (block, from, to) -> {
+			final double[] l = new double[m];
 			for (int i = from; i < to; i++) {
+				if ((i & 63) == 0 && canceled.getAsBoolean()) throw new CancellationException();
 				// sva: n is the feature's own number of non-missing values
 				final double n = f.nonMissing == null ? nk : f.nonMissing[off + idx[i]];
-				final double gi = g[i], ssi = (n - 1) * f.sampleVar[off + idx[i]];
+				final double gi = g[i] - shift;
+				final double s1 = n * gi;
+				final double s2 = (n - 1) * f.sampleVar[off + idx[i]] + n * gi * gi;
+				for (int j = 0; j < m; j++)
+					l[j] = n * pj[j] + s1 * bj[j] + s2 * cj[j];
+				l[i] = Double.NEGATIVE_INFINITY;
 				double max = Double.NEGATIVE_INFINITY;
-				for (int j = 0; j < m; j++) {
-					if (j == i) continue;
-					final double dg = gi - g[j];
-					final double l = -n / 2 * lg[j] - w[j] * (ssi + n * dg * dg);
-					if (l > max) max = l;
-				}
+				for (int j = 0; j < m; j++)
+					max = Math.max(max, l[j]);
+				final double low = max - cut;
 				double s = 0, sg = 0, sd = 0;
 				for (int j = 0; j < m; j++) {
-					if (j == i) continue;
-					final double dg = gi - g[j];
-					final double l = -n / 2 * lg[j] - w[j] * (ssi + n * dg * dg) - max;
-					if (l < EXP_UNDERFLOW) continue;
-					final double e = Math.exp(l);
+					if (l[j] < low) continue;
+					final double e = Math.exp(l[j] - max);
 					s += e;
 					sg += g[j] * e;
 					sd += d[j] * e;
