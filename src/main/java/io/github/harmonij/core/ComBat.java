@@ -18,10 +18,13 @@ import java.util.function.BooleanSupplier;
  * mean-only is asked for (sva silently switches every site to mean-only); non-parametric
  * likelihoods are combined in log space, so large sites give finite values where sva returns NaN.
  * <p>
- * Fitting reads the data once, in blocks of {@link VoxelBlocks#BLOCK} features; per-feature work
- * is independent and cross-feature sums are combined in block order, so the result has the same
- * bits for any thread count. Memory: about (2 + C + 4 K) doubles per feature for K sites and C
- * covariate columns.
+ * Fitting reads the data once, in blocks of {@link VoxelBlocks#BLOCK} features, forming per-site
+ * sufficient statistics ({@link SiteSums}; the rare degenerate features are re-read by a two-pass
+ * path); the empirical-Bayes steps then work on per-site estimates only, O(V K) per iteration
+ * (parametric) and O(V^2 K) with O(1) per pair (non-parametric). Per-feature work is independent
+ * and cross-feature sums are combined in block order, so the result has the same bits for any
+ * thread count. Memory: about (2 + C + 4 K) doubles per feature for K sites and C covariate
+ * columns, besides the data.
  */
 public final class ComBat {
 
