@@ -8,6 +8,7 @@ import java.util.List;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.QRDecomposition;
 import org.apache.commons.math3.linear.RealMatrix;
+import org.apache.commons.math3.linear.SingularMatrixException;
 
 /**
  * The site-plus-covariates design matrix X = [batch one-hot | covariates] (N x P, P = K + C),
@@ -54,6 +55,21 @@ final class FactoredDesign {
 	/** Weights of the batch coefficients in the grand mean: n_k / N, or 1 at the reference. */
 	final double[] grandWeights;
 
+	/** Site means of the covariates: {@code covMean[k * nCov + c]} (0 for an empty site). */
+	final double[] covMean;
+
+	/** Covariates centred within their site: {@code xc[j * nCov + c] = x_jc - covMean[k(j), c]}. */
+	final double[] xc;
+
+	/**
+	 * Within-site Gram matrices of the centred covariates, {@code W_k = sum_(j in k) xc_j xc_j'}:
+	 * {@code gramSite[(k * nCov + c) * nCov + d]}.
+	 */
+	final double[] gramSite;
+
+	/** (sum_k W_k)^-1, row-major C x C: the pooled within-site regression (empty if C = 0). */
+	final double[] gramInv;
+
 	private FactoredDesign(final Design d, final int ref) {
 		this.n = d.nSubjects();
 		this.nBatches = d.nBatches();
@@ -86,6 +102,42 @@ final class FactoredDesign {
 		grandWeights = new double[nBatches];
 		for (int k = 0; k < nBatches; k++)
 			grandWeights[k] = ref >= 0 ? (k == ref ? 1 : 0) : (double) batchSize[k] / n;
+		// centred covariates (two-pass means) and the within-site Gram matrices
+		covMean = new double[nBatches * nCov];
+		for (int j = 0; j < n; j++)
+			for (int c = 0; c < nCov; c++)
+				covMean[batch[j] * nCov + c] += x[j * p + nBatches + c];
+		for (int k = 0; k < nBatches; k++)
+			for (int c = 0; c < nCov; c++)
+				if (batchSize[k] > 0) covMean[k * nCov + c] /= batchSize[k];
+		xc = new double[n * nCov];
+		gramSite = new double[nBatches * nCov * nCov];
+		final double[][] gram = new double[nCov][nCov];
+		for (int j = 0; j < n; j++) {
+			final int k = batch[j];
+			for (int c = 0; c < nCov; c++)
+				xc[j * nCov + c] = x[j * p + nBatches + c] - covMean[k * nCov + c];
+			for (int c = 0; c < nCov; c++)
+				for (int e = 0; e < nCov; e++) {
+					final double w = xc[j * nCov + c] * xc[j * nCov + e];
+					gramSite[(k * nCov + c) * nCov + e] += w;
+					gram[c][e] += w;
+				}
+		}
+		gramInv = new double[nCov * nCov];
+		try {
+			if (nCov > 0) {
+				final RealMatrix inv = new QRDecomposition(new Array2DRowRealMatrix(gram, false))
+					.getSolver().getInverse();
+				for (int c = 0; c < nCov; c++)
+					for (int e = 0; e < nCov; e++)
+						gramInv[c * nCov + e] = inv.getEntry(c, e);
+			}
+		}
+		catch (final SingularMatrixException e) {
+			// not for a design that passed problems(); NaN sends every feature to the exact path
+			Arrays.fill(gramInv, Double.NaN);
+		}
 	}
 
 	/** Factors a design already checked with {@link #problems}. */

@@ -40,6 +40,9 @@ public final class HarmonisationModel {
 		SITE_REGRESSION
 	}
 
+	/** Features per run inside a block: the per-site coefficients of a run stay in L2. */
+	static final int CHUNK = 4096;
+
 	private final Kind kind;
 
 	private final String[] batchLevels;
@@ -183,38 +186,40 @@ public final class HarmonisationModel {
 		for (int j = 0; j < n; j++)
 			for (int q = 0; q < c; q++)
 				x[j * c + q] = design.covariate(j, q);
+		final int nb = batchLevels.length;
+		final boolean combat = kind == Kind.COMBAT;
+		final int ce = combat ? c : 0;
+		final boolean[] used = new boolean[nb];
+		for (int j = 0; j < n; j++)
+			used[site[j]] = site[j] != ref;
 		VoxelBlocks.forEachBlock(nFeatures, progress, canceled, (block, from, to) -> {
-			final int chunk = Math.min(ComBat.CHUNK, to - from);
-			final double[] y = new double[chunk];
-			final double[] sd = new double[chunk];
-			final double[] sm = new double[chunk];
+			final int chunk = Math.min(CHUNK, to - from);
+			final double[] y = new double[chunk], y0 = new double[chunk];
+			// per site: y* = y s + t + sum_c x_c e_c (see the derivation in coefficients())
+			final double[][] s = new double[nb][chunk], t = new double[nb][chunk];
+			final double[][] e = new double[nb * ce][chunk];
+			final int[] skipped = new int[chunk];
 			for (int v0 = from; v0 < to; v0 += chunk) {
 				final int len = Math.min(chunk, to - v0);
-				if (kind == Kind.COMBAT) for (int v = 0; v < len; v++)
-					sd[v] = Math.sqrt(varPooled[v0 + v]);
+				int nSkipped = 0;
+				for (int v = 0; v < len; v++)
+					if (status[v0 + v] != 0) skipped[nSkipped++] = v;
+				for (int b = 0; b < nb; b++)
+					if (used[b]) coefficients(b, v0, len, s, t, e);
 				for (int j = 0; j < n; j++) {
 					in.get(j, v0, v0 + len, y, 0);
 					final int b = site[j];
 					if (b != ref) {
-						final int go = b * nFeatures + v0;
-						if (kind == Kind.COMBAT) {
+						if (nSkipped > 0) System.arraycopy(y, 0, y0, 0, len);
+						if (combat) combat(y, len, s[b], t[b], e, b * c, c, x, j * c);
+						else {
+							final double[] tb = t[b];
 							for (int v = 0; v < len; v++)
-								sm[v] = location[v0 + v];
-							for (int q = 0; q < c; q++) {
-								final double xq = x[j * c + q];
-								final int bo = q * nFeatures + v0;
-								for (int v = 0; v < len; v++)
-									sm[v] += xq * betaHat[bo + v];
-							}
-							for (int v = 0; v < len; v++) {
-								if (status[v0 + v] != 0 || !Double.isFinite(y[v])) continue;
-								final double z = (y[v] - sm[v]) / sd[v];
-								y[v] = (z - gamma[go + v]) / Math.sqrt(delta[go + v]) * sd[v] + sm[v];
-							}
+								y[v] += tb[v];
 						}
-						else for (int v = 0; v < len; v++)
-							if (status[v0 + v] == 0 && Double.isFinite(y[v])) y[v] -= gamma[go + v] -
-								location[v0 + v];
+						// not harmonised: copied (their parameters are NaN)
+						for (int i = 0; i < nSkipped; i++)
+							y[skipped[i]] = y0[skipped[i]];
 					}
 					out.set(j, v0, v0 + len, y, 0);
 				}
@@ -223,6 +228,69 @@ public final class HarmonisationModel {
 	}
 
 	// -- Helper methods --
+
+	/**
+	 * y = ((y s + t) + x_0 e_0) + x_1 e_1 + ... over [0, len): one loop for up to two covariates
+	 * (C2 vectorises it), the same order of operations for any number of covariates.
+	 */
+	private static void combat(final double[] y, final int len, final double[] s,
+		final double[] t, final double[][] e, final int eo, final int c, final double[] x,
+		final int xo)
+	{
+		if (c == 0) for (int v = 0; v < len; v++)
+			y[v] = y[v] * s[v] + t[v];
+		else if (c == 1) {
+			final double x0 = x[xo];
+			final double[] e0 = e[eo];
+			for (int v = 0; v < len; v++)
+				y[v] = y[v] * s[v] + t[v] + x0 * e0[v];
+		}
+		else {
+			final double x0 = x[xo], x1 = x[xo + 1];
+			final double[] e0 = e[eo], e1 = e[eo + 1];
+			for (int v = 0; v < len; v++)
+				y[v] = y[v] * s[v] + t[v] + x0 * e0[v] + x1 * e1[v];
+			for (int q = 2; q < c; q++) {
+				final double xq = x[xo + q];
+				final double[] eq = e[eo + q];
+				for (int v = 0; v < len; v++)
+					y[v] += xq * eq[v];
+			}
+		}
+	}
+
+	/**
+	 * The per-feature coefficients of site {@code b} for features [v0, v0 + len), at
+	 * {@code [b][v]} ({@code e} at {@code [b * C + c][v]}). For ComBat, with
+	 * {@code m = alpha + X beta} and {@code s = 1 / sqrt(delta*)},
+	 * {@code y* = ((y - m) / sigma - gamma*) s sigma + m = y s + m (1 - s) - gamma* sigma s}, so
+	 * {@code t = alpha (1 - s) - gamma* sigma s} and {@code e_c = beta_c (1 - s)}; in mean-only
+	 * mode s = 1, t = -gamma* sigma and e = 0. For the linear adjustment, s = 1 and
+	 * {@code t = alpha - gamma} (e unused). Rounding differs from the unfused form by a few ulp of
+	 * y, far below the float32 resolution of voxel data.
+	 */
+	private void coefficients(final int b, final int v0, final int len, final double[][] s,
+		final double[][] t, final double[][] e)
+	{
+		final int go = b * nFeatures + v0, c = covariateNames.length;
+		final double[] sb = s[b], tb = t[b];
+		if (kind != Kind.COMBAT) {
+			for (int v = 0; v < len; v++)
+				tb[v] = location[v0 + v] - gamma[go + v];
+			return;
+		}
+		for (int v = 0; v < len; v++) {
+			final double sv = 1 / Math.sqrt(delta[go + v]);
+			sb[v] = sv;
+			tb[v] = location[v0 + v] * (1 - sv) - gamma[go + v] * Math.sqrt(varPooled[v0 + v]) * sv;
+		}
+		for (int q = 0; q < c; q++) {
+			final double[] eq = e[b * c + q];
+			final int bo = q * nFeatures + v0;
+			for (int v = 0; v < len; v++)
+				eq[v] = betaHat[bo + v] * (1 - sb[v]);
+		}
+	}
 
 	/** Model site index of each subject; every unknown site is reported with its subjects. */
 	private int[] siteIndex(final Design design) {
