@@ -142,6 +142,8 @@ public final class CohortStacks {
 		canvas.setSize((int) (w * mag), (int) (h * mag));
 		canvas.setSourceRect(new Rectangle(0, 0, w, h));
 		win.pack();
+		// setNextLocation can be taken by another window opening at the same time: place it again.
+		win.setLocation(x, y);
 		imp.updateAndDraw();
 	}
 

@@ -85,15 +85,15 @@ public final class ResultViewer {
 				CohortStacks.showZoomed(views[i], x, y, size);
 				final java.awt.Window w = views[i].getWindow();
 				if (w == null) continue;
-				x = w.getX() + w.getWidth() + 8;
-				rowBottom = Math.max(rowBottom, w.getY() + w.getHeight());
+				x += w.getWidth() + 8;
+				rowBottom = Math.max(rowBottom, y + w.getHeight());
 				summaryX = Math.max(summaryX, x);
 			}
 			// Site-effect maps (--site-effects): before and after, one hot scale, in the second row.
 			for (final ImagePlus map : SiteEffectViewer.open(out.resolve("site_effects"))) {
 				CohortStacks.showZoomed(map, x, y, size);
 				final java.awt.Window w = map.getWindow();
-				if (w != null) x = w.getX() + w.getWidth() + 8;
+				if (w != null) x += w.getWidth() + 8;
 			}
 		}
 		catch (final InputException e) {
