@@ -17,10 +17,12 @@ import java.util.Map;
 import io.github.harmonij.core.ComBatFit;
 import io.github.harmonij.core.ComBatOptions;
 import io.github.harmonij.core.Design;
+import io.github.harmonij.core.EmpiricalBayes;
 import io.github.harmonij.core.FeatureStatus;
 import io.github.harmonij.core.HarmonisationFit;
 import io.github.harmonij.core.HarmonisationModel;
 import io.github.harmonij.core.InputException;
+import io.github.harmonij.core.SiteAddition;
 
 /**
  * A harmonisation model saved to disk and read back: the design (site column and levels,
@@ -135,6 +137,18 @@ public final class SavedModel {
 		return mask == null ? null : mask.clone();
 	}
 
+	/** @return whether a ComBat model was fitted in mean-only mode ({@code options.mean_only}) */
+	public boolean meanOnly() {
+		final Object o = ((Map<?, ?>) json.getOrDefault("options", Map.of())).get("mean_only");
+		return Boolean.TRUE.equals(o);
+	}
+
+	/** @return the empirical Bayes mode of a ComBat model ({@code options.eb}; parametric if absent) */
+	public EmpiricalBayes eb() {
+		final Object o = ((Map<?, ?>) json.getOrDefault("options", Map.of())).get("eb");
+		return o == null ? EmpiricalBayes.PARAMETRIC : EmpiricalBayes.parse(o.toString());
+	}
+
 	/** @return the model's JSON fields, as read (unmodifiable view not enforced: do not change) */
 	public Map<String, Object> json() {
 		return json;
@@ -156,7 +170,12 @@ public final class SavedModel {
 		json.put("kind", "table");
 		json.put("id_column", table.spec().idColumn() == null ? "" : table.spec().idColumn());
 		json.put("features", table.featureNames());
-		final HarmonisationModel m = fit.model();
+		json.put("parameters", parameters(fit.model(), combat != null));
+		writeNew(file, JsonWriter.write(json));
+	}
+
+	/** Per-feature parameters of a table model, as JSON arrays in feature order. */
+	private static Map<String, Object> parameters(final HarmonisationModel m, final boolean combat) {
 		final int nf = m.nFeatures(), nb = m.nBatches(), nc = m.covariateNames().length;
 		final Map<String, Object> p = new LinkedHashMap<>();
 		final String[] status = new String[nf];
@@ -175,13 +194,12 @@ public final class SavedModel {
 			}
 		}
 		p.put("status", status);
-		p.put(combat != null ? "grand_mean" : "alpha", location);
-		if (combat != null) p.put("var_pooled", var);
+		p.put(combat ? "grand_mean" : "alpha", location);
+		if (combat) p.put("var_pooled", var);
 		p.put("beta_hat", beta);
-		p.put(combat != null ? "gamma_star" : "gamma", gamma);
-		if (combat != null) p.put("delta_star", delta);
-		json.put("parameters", p);
-		writeNew(file, JsonWriter.write(json));
+		p.put(combat ? "gamma_star" : "gamma", gamma);
+		if (combat) p.put("delta_star", delta);
+		return p;
 	}
 
 	/**
@@ -262,6 +280,150 @@ public final class SavedModel {
 			"non-finite in some image (unchanged)", "constant in all images (unchanged)",
 			"constant within a site (unchanged)"));
 		writeNew(dir.resolve("model.json"), JsonWriter.write(json));
+	}
+
+	/**
+	 * Writes a table model extended by {@link SiteAddition} as one JSON file (refuses to
+	 * overwrite): the old model's fields, the new site appended to {@code batch_levels},
+	 * {@code batch_sizes} and {@code priors}, a record in {@code added_sites}, and the parameters
+	 * of the extended model.
+	 *
+	 * @param added what to record about the addition (source, options)
+	 */
+	public static void writeTableExtended(final Path file, final SavedModel old,
+		final SiteAddition.Result r, final Map<String, Object> added)
+	{
+		if (old.voxelwise) throw new IllegalArgumentException("not a table model");
+		final Map<String, Object> json = extendedHeader(old, r, added);
+		json.put("parameters", parameters(r.model(), "combat".equals(old.method)));
+		writeNew(file, JsonWriter.write(json));
+	}
+
+	/**
+	 * Writes a voxelwise model extended by {@link SiteAddition} into {@code dir}: the old model's
+	 * maps that do not depend on the site are copied byte for byte; the per-site maps get the new
+	 * site's volume appended ({@code gamma_hat} and {@code delta_hat_sq}: its unshrunk estimates).
+	 */
+	static void writeVoxelwiseExtended(final Path dir, final SavedModel old,
+		final SiteAddition.Result r, final Map<String, Object> added, final int deflateLevel)
+	{
+		if (!old.voxelwise) throw new IllegalArgumentException("not a voxelwise model");
+		final Map<String, Object> json = extendedHeader(old, r, added);
+		final HarmonisationModel m = r.model();
+		final int nb = m.nBatches(), vol = old.mask.length;
+		final int[] index = new int[m.nFeatures()];
+		for (int v = 0, k = 0; v < vol; v++)
+			if (old.mask[v]) index[k++] = v;
+		final Map<String, Object> maps = new LinkedHashMap<>();
+		for (final Map.Entry<?, ?> e : ((Map<?, ?>) old.json.get("maps")).entrySet()) {
+			final String name = (String) e.getKey();
+			final Map<String, Object> entry = new LinkedHashMap<>();
+			for (final Map.Entry<?, ?> f : ((Map<?, ?>) e.getValue()).entrySet())
+				entry.put((String) f.getKey(), f.getValue());
+			final String file = (String) entry.get("file");
+			final Path from = old.source.resolve(file), to = dir.resolve(file);
+			if ("batch_levels".equals(entry.get("volume_order"))) {
+				final double[] oldData = NiftiIO.readDoubles(from);
+				final double[] data = Arrays.copyOf(oldData, nb * vol);
+				for (int k = 0; k < index.length; k++)
+					data[(nb - 1) * vol + index[k]] = newSiteValue(name, m, r, k);
+				NiftiIO.writeFloat64(to, old.grid, data, nb, deflateLevel);
+				entry.put("volumes", nb);
+			}
+			else try {
+				Files.copy(from, to);
+			}
+			catch (final IOException x) {
+				throw new InputException("Cannot copy " + from + " to " + to + ": " + x.getMessage());
+			}
+			maps.put(name, entry);
+		}
+		json.put("maps", maps);
+		writeNew(dir.resolve("model.json"), JsonWriter.write(json));
+	}
+
+	/** The new (last) site's value of a per-site map at feature k. */
+	private static double newSiteValue(final String map, final HarmonisationModel m,
+		final SiteAddition.Result r, final int k)
+	{
+		final int b = m.nBatches() - 1;
+		switch (map) {
+			case "gamma_star":
+			case "gamma":
+				return m.gamma(b, k);
+			case "delta_star":
+				return m.delta(b, k);
+			case "gamma_hat":
+				return r.gammaHat(k);
+			case "delta_hat_sq":
+				return r.deltaHatSq(k);
+			default:
+				throw new InputException("The model lists an unknown per-site map \"" + map +
+					"\"; it was written by another version. Fit the model again.");
+		}
+	}
+
+	/** The old model's fields (integral numbers written as integers) with the new site added. */
+	private static Map<String, Object> extendedHeader(final SavedModel old,
+		final SiteAddition.Result r, final Map<String, Object> added)
+	{
+		final Map<String, Object> json = new LinkedHashMap<>();
+		for (final Map.Entry<String, Object> e : old.json.entrySet())
+			if (!e.getKey().equals("parameters") && !e.getKey().equals("maps")) json.put(e.getKey(),
+				integral(e.getValue()));
+		final List<Object> levels = new ArrayList<>((List<?>) json.get("batch_levels"));
+		levels.add(r.site());
+		json.put("batch_levels", levels);
+		final List<Object> sizes = new ArrayList<>((List<?>) json.get("batch_sizes"));
+		sizes.add(r.nSubjects());
+		json.put("batch_sizes", sizes);
+		if (json.get("priors") instanceof List) {
+			final List<Object> priors = new ArrayList<>((List<?>) json.get("priors"));
+			final Map<String, Object> p = new LinkedHashMap<>();
+			p.put("batch", r.site());
+			p.put("gamma_bar", r.gammaBar());
+			p.put("tau2", r.tau2());
+			p.put("a_prior", r.aPrior());
+			p.put("b_prior", r.bPrior());
+			p.put("iterations", r.iterations());
+			priors.add(p);
+			json.put("priors", priors);
+		}
+		final List<Object> history = json.get("added_sites") instanceof List ? new ArrayList<>(
+			(List<?>) json.get("added_sites")) : new ArrayList<>();
+		final Map<String, Object> a = new LinkedHashMap<>();
+		a.put("batch", r.site());
+		a.put("subjects", r.nSubjects());
+		a.put("usable_features", r.usable());
+		a.put("left_out_features", r.leftOut());
+		a.put("harmonij_version", io.github.harmonij.command.Version.get());
+		a.putAll(added);
+		history.add(a);
+		json.put("added_sites", history);
+		return json;
+	}
+
+	/** A deep copy in which integral doubles (not -0) become longs, as the writer first wrote them. */
+	private static Object integral(final Object o) {
+		if (o instanceof Double) {
+			final double d = (Double) o;
+			final boolean negZero = d == 0 && 1 / d < 0;
+			return Double.isFinite(d) && d == Math.rint(d) && Math.abs(d) < 1e15 && !negZero
+				? (Object) (long) d : o;
+		}
+		if (o instanceof Map) {
+			final Map<String, Object> m = new LinkedHashMap<>();
+			for (final Map.Entry<?, ?> e : ((Map<?, ?>) o).entrySet())
+				m.put(String.valueOf(e.getKey()), integral(e.getValue()));
+			return m;
+		}
+		if (o instanceof List) {
+			final List<Object> l = new ArrayList<>();
+			for (final Object x : (List<?>) o)
+				l.add(integral(x));
+			return l;
+		}
+		return o;
 	}
 
 	// -- Reading --
@@ -367,6 +529,61 @@ public final class SavedModel {
 		InputException.throwIfAny(t.name() + ": " + problems.size() + " problems with the " +
 			"subjects to harmonise (nothing was written):", problems);
 		return new Design(levels, batch, coding.codedNames().toArray(new String[0]), x, idArray);
+	}
+
+	/**
+	 * Builds the design of the subjects of a site to add to this model ({@link SiteAddition}):
+	 * one site the model does not know, covariates coded with the model's coding.
+	 *
+	 * @throws InputException listing every problem with its row and subject: a site the model
+	 *           knows (use apply), subjects of more than one new site (add one at a time), a
+	 *           missing covariate column, a level the model does not know, a value that is not a
+	 *           number or (without clamp) outside a smooth covariate's training range
+	 */
+	public Design designForNewSite(final CsvTable t, final List<String> ids,
+		final List<String> batches, final boolean clamp, final List<String> warnings)
+	{
+		final List<String> problems = new ArrayList<>();
+		final List<String> names = coding.names();
+		final int[] cols = new int[names.size()];
+		for (int c = 0; c < cols.length; c++)
+			cols[c] = Tables.require(t, names.get(c), "covariate of the model", problems);
+		InputException.throwIfAny(t.name() + " lacks columns the model needs:", problems);
+		final List<String> known = Arrays.asList(model.batchLevels());
+		final int n = t.nRows();
+		final String[] idArray = ids.toArray(new String[0]);
+		final Map<String, List<String>> sites = new LinkedHashMap<>();
+		final double[][] x = new double[n][];
+		for (int r = 0; r < n; r++) {
+			final String where = Tables.where(t, r, idArray);
+			sites.computeIfAbsent(batches.get(r), b -> new ArrayList<>()).add(where);
+			final String[] raw = new String[cols.length];
+			for (int c = 0; c < cols.length; c++)
+				raw[c] = t.cell(r, cols[c]);
+			x[r] = coding.code(raw, where, clamp, warnings, problems);
+		}
+		final List<String> siteProblems = new ArrayList<>();
+		final List<String> fresh = new ArrayList<>();
+		for (final Map.Entry<String, List<String>> e : sites.entrySet()) {
+			final List<String> rows = e.getValue();
+			final String which = rows.size() == 1 ? rows.get(0) : rows.get(0) + " and " + (rows
+				.size() - 1) + " more rows";
+			if (known.contains(e.getKey())) siteProblems.add(which + ": " + batchColumn + " \"" + e
+				.getKey() + "\" is already in the model (" + String.join(", ", known) + "); " +
+				"harmonise its subjects with apply (apply-table), or remove " + (rows.size() == 1
+					? "the row." : "those rows."));
+			else fresh.add("\"" + e.getKey() + "\" (" + which + ")");
+		}
+		if (fresh.size() > 1) siteProblems.add("the rows come from " + fresh.size() + " new " +
+			"sites: " + String.join(", ", fresh) + ". Add one site at a time: run add-site once " +
+			"per site, each time on the model the previous run wrote.");
+		problems.addAll(0, siteProblems);
+		InputException.throwIfAny(t.name() + ": " + problems.size() + " problems with the " +
+			"subjects of the site to add (nothing was written):", problems);
+		if (n == 0) throw new InputException(t.name() + " has no subjects; give the rows of the " +
+			"site to add.");
+		return new Design(new String[] { batches.get(0) }, new int[n], coding.codedNames().toArray(
+			new String[0]), x, idArray);
 	}
 
 	/** @return the SHA-256 of the mask, one byte (0 or 1) per voxel, as lower-case hex */

@@ -75,6 +75,21 @@ class HeadlessCommandsTest {
 					"prepared-model.json") + "]")));
 	}
 
+	/** The rows of the first row's site, renamed to a site the models do not know. */
+	static Path newSite(final Path in, final String column, final Path out) {
+		final io.github.harmonij.io.CsvTable t = io.github.harmonij.io.Csv.read(in);
+		final int c = t.column(column);
+		final List<String[]> rows = new ArrayList<>();
+		for (int j = 0; j < t.nRows(); j++)
+			if (t.cell(j, c).equals(t.cell(0, c))) {
+				final String[] r = t.row(j).clone();
+				r[c] = "NEW";
+				rows.add(r);
+			}
+		io.github.harmonij.io.Csv.write(out, t.header(), rows);
+		return out;
+	}
+
 	@AfterAll
 	static void tearDown() {
 		context.dispose();
@@ -104,6 +119,12 @@ class HeadlessCommandsTest {
 			"cohort.csv") + "] out=[" + out.resolve("apply") + "]");
 		m.put("apply-table", "model=[" + dir.resolve("prepared-model.json") + "] table=[" + table
 			.toAbsolutePath() + "] out=[" + out.resolve("apply.csv") + "]");
+		m.put("add-site", "model=[" + dir.resolve("prepared/model") + "] manifest=[" + newSite(cohort
+			.resolve("cohort.csv"), "site", cohort.resolve(out.getFileName() + "-new-site.csv")) + "] out=[" + out.resolve("add-site") +
+			"]");
+		m.put("add-site-table", "model=[" + dir.resolve("prepared-model.json") + "] table=[" +
+			newSite(table, "batch", out.resolve("new-site-table.csv")) + "] out=[" + out.resolve("add-site.csv") +
+			"] model_out=[" + out.resolve("add-site-model.json") + "]");
 		m.put("report", "run=[" + dir.resolve("prepared") + "] out=[" + out.resolve("report.html") +
 			"]");
 		return m;
@@ -129,7 +150,8 @@ class HeadlessCommandsTest {
 		for (final String f : new String[] { "sim/cohort.csv", "combat/summary.csv",
 			"regress/summary.csv", "combat.csv", "regress.csv", "compare/difference.nii.gz",
 			"compare/percent_difference.nii.gz", "compare/summary.csv", "effects/site_F.nii.gz",
-			"table-effects", "report.html", "apply/summary.csv", "apply.csv" })
+			"table-effects", "report.html", "apply/summary.csv", "apply.csv", "add-site/model/model.json",
+			"add-site/harmonised", "add-site.csv", "add-site-model.json" })
 			assertTrue(Files.exists(out.resolve(f)), f);
 	}
 
