@@ -219,7 +219,7 @@ public final class Harmonij {
 			sb.append(' ').append(item.getLabel());
 			if (item.getDescription() != null && !item.getDescription().isEmpty()) sb.append(". ")
 				.append(item.getDescription());
-			if (item.getChoices() != null && !item.getChoices().isEmpty()) sb.append(" One of: ")
+			if (item.getChoices() != null && !item.getChoices().isEmpty()) sb.append(". One of: ")
 				.append(String.join(", ", strings(item.getChoices()))).append('.');
 			final Object def = defaults.get(item.getName());
 			if (def != null && !bool && !def.toString().isEmpty()) sb.append(" [default: ").append(

@@ -1,21 +1,13 @@
 // SPDX-License-Identifier: MIT
 package io.github.harmonij.command;
 
-import java.io.File;
-
-import org.scijava.ItemIO;
-import org.scijava.app.StatusService;
 import org.scijava.command.Command;
-import org.scijava.command.ContextCommand;
-import org.scijava.log.LogService;
 import org.scijava.plugin.Attr;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
-import org.scijava.widget.FileWidget;
 
 import io.github.harmonij.core.ComBatOptions;
 import io.github.harmonij.core.EmpiricalBayes;
-import io.github.harmonij.io.SiteEffectMaps;
 import io.github.harmonij.io.VoxelwiseHarmonisation;
 
 /**
@@ -27,40 +19,7 @@ import io.github.harmonij.io.VoxelwiseHarmonisation;
 	description = "Voxelwise ComBat harmonisation of the NIfTI images listed in a manifest",
 	attrs = { @Attr(name = Commands.LABEL, value = "Harmonise Cohort (ComBat)..."), @Attr(
 		name = Commands.CLI, value = "combat") })
-public class HarmoniseCohortCommand extends ContextCommand {
-
-	@Parameter
-	private LogService log;
-
-	@Parameter
-	private StatusService status;
-
-	@Parameter(label = "Cohort manifest (CSV)", style = FileWidget.OPEN_STYLE,
-		description = "one row per image: image path, site column, covariates")
-	private File manifest;
-
-	@Parameter(label = "Site column", description = "manifest column with the site or scanner")
-	private String batch = "site";
-
-	@Parameter(label = "Covariates to preserve", required = false,
-		description = "comma-separated manifest columns, e.g. age,sex,group")
-	private String covariates = "";
-
-	@Parameter(label = "Categorical covariates", required = false,
-		description = "those of the covariates that are categories, e.g. sex,group")
-	private String categorical = "";
-
-	@Parameter(label = "Smooth covariates", required = false,
-		description = "covariates entered as natural cubic splines (nonlinear effects, e.g. age)")
-	private String smooth = "";
-
-	@Parameter(label = "Spline degrees of freedom", min = "1", max = "10",
-		description = "columns per smooth covariate; knots at quantiles")
-	private int smooth_df = 4;
-
-	@Parameter(label = "Brain mask (NIfTI)", required = false, style = FileWidget.OPEN_STYLE,
-		description = "voxels to harmonise; without one, voxels zero in every image are left out")
-	private File mask;
+public class HarmoniseCohortCommand extends CohortHarmonisationCommand {
 
 	@Parameter(label = "Empirical Bayes", choices = { "parametric", "nonparametric", "none" })
 	private String eb = "parametric";
@@ -68,59 +27,17 @@ public class HarmoniseCohortCommand extends ContextCommand {
 	@Parameter(label = "Mean only", description = "adjust the site means only, not the variances")
 	private boolean mean_only;
 
-	@Parameter(label = "Reference site", required = false,
-		description = "leave this site unchanged and map the others onto it")
-	private String ref_batch = "";
-
-	@Parameter(label = "Site-effect maps",
-		description = "test site effects before and after, into site_effects/ (see Site Effect Maps)")
-	private boolean site_effects;
-
-	@Parameter(label = "Covariate of interest", required = false,
-		description = "one of the covariates, mapped before and after (with site-effect maps)")
-	private String interest = "";
-
-	@Parameter(label = "FDR level q", description = "false discovery rate of the site-effect maps")
-	private double q = SiteEffectMaps.DEFAULT_Q;
-
-	@Parameter(label = "Write a report",
-		description = "report.html in the output folder (implies site-effect maps)")
-	private boolean report;
-
-	@Parameter(label = "Out of core (chunked)", description = "keep the masked images in " +
-		"temporary block files in the output folder instead of memory; automatic when they would " +
-		"take more than 60% of the maximum heap. Same results.")
-	private boolean chunked;
-
-	@Parameter(label = "Output folder", style = FileWidget.DIRECTORY_STYLE,
-		description = "a new or empty folder")
-	private File out;
-
-	@Parameter(type = ItemIO.OUTPUT)
-	private String summary;
+	@Override
+	String commandName() {
+		return "combat";
+	}
 
 	@Override
-	public void run() {
-		summary = CommandSupport.run(this, log, status, () -> {
-			CommandSupport.require(manifest, "manifest", "the cohort manifest (CSV)");
-			CommandSupport.require(out, "out", "a new or empty output folder");
-			final ComBatOptions options = ComBatOptions.defaults().withEb(EmpiricalBayes.parse(eb))
-				.withMeanOnly(mean_only).withRefBatch(CommandSupport.blankToNull(ref_batch));
-			final VoxelwiseHarmonisation.Request r = CohortRequests.request(manifest, batch,
-				covariates, categorical, mask, out, "combat");
-			r.spec = r.spec.smooth(CommandSupport.list(smooth)).smoothDf(smooth_df);
-			r.method = VoxelwiseHarmonisation.Method.COMBAT;
-			r.combat = options;
-			r.invocation.put("options", "batch=" + batch + " covariates=" + covariates +
-				" categorical=" + categorical + " smooth=" + smooth + " smooth_df=" + smooth_df +
-				" eb=" + options.eb().key() + " mean_only=" + mean_only + " ref_batch=" + ref_batch);
-			CohortRequests.evidence(r, site_effects, report, interest, q);
-			r.chunked = chunked;
-			r.invocation.put("chunked", chunked);
-			final String s = VoxelwiseHarmonisation.run(r, CommandSupport.progress(status),
-				status::showStatus, this::isCanceled).summary();
-			log.info(s);
-			return s;
-		});
+	String configure(final VoxelwiseHarmonisation.Request r, final String refBatch) {
+		final ComBatOptions options = ComBatOptions.defaults().withEb(EmpiricalBayes.parse(eb))
+			.withMeanOnly(mean_only).withRefBatch(refBatch);
+		r.method = VoxelwiseHarmonisation.Method.COMBAT;
+		r.combat = options;
+		return "eb=" + options.eb().key() + " mean_only=" + mean_only;
 	}
 }
