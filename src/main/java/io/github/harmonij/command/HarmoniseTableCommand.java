@@ -1,17 +1,10 @@
 // SPDX-License-Identifier: MIT
 package io.github.harmonij.command;
 
-import java.io.File;
-
-import org.scijava.ItemIO;
-import org.scijava.app.StatusService;
 import org.scijava.command.Command;
-import org.scijava.command.ContextCommand;
-import org.scijava.log.LogService;
 import org.scijava.plugin.Attr;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
-import org.scijava.widget.FileWidget;
 
 import io.github.harmonij.core.ComBatOptions;
 import io.github.harmonij.core.EmpiricalBayes;
@@ -25,44 +18,7 @@ import io.github.harmonij.core.EmpiricalBayes;
 	description = "ComBat harmonisation of the numeric columns of a table (one row per subject)",
 	attrs = { @Attr(name = Commands.LABEL, value = "Harmonise Table (ComBat)..."), @Attr(
 		name = Commands.CLI, value = "combat-table") })
-public class HarmoniseTableCommand extends ContextCommand {
-
-	@Parameter
-	private LogService log;
-
-	@Parameter
-	private StatusService status;
-
-	@Parameter(label = "Table (CSV)", style = FileWidget.OPEN_STYLE,
-		description = "one row per subject: site, covariates and features")
-	private File table;
-
-	@Parameter(label = "Site column")
-	private String batch = "site";
-
-	@Parameter(label = "Subject ID column", required = false,
-		description = "for messages; default: a column named subject or id")
-	private String id = "";
-
-	@Parameter(label = "Covariates to preserve", required = false,
-		description = "comma-separated columns, e.g. age,sex")
-	private String covariates = "";
-
-	@Parameter(label = "Categorical covariates", required = false,
-		description = "those of the covariates that are categories")
-	private String categorical = "";
-
-	@Parameter(label = "Smooth covariates", required = false,
-		description = "covariates entered as natural cubic splines (nonlinear effects, e.g. age)")
-	private String smooth = "";
-
-	@Parameter(label = "Spline degrees of freedom", min = "1", max = "10",
-		description = "columns per smooth covariate; knots at quantiles")
-	private int smooth_df = 4;
-
-	@Parameter(label = "Features", required = false,
-		description = "comma-separated columns to harmonise; default: every other numeric column")
-	private String features = "";
+public class HarmoniseTableCommand extends TableHarmonisationCommand {
 
 	@Parameter(label = "Empirical Bayes", choices = { "parametric", "nonparametric", "none" })
 	private String eb = "parametric";
@@ -70,30 +26,9 @@ public class HarmoniseTableCommand extends ContextCommand {
 	@Parameter(label = "Mean only", description = "adjust the site means only")
 	private boolean mean_only;
 
-	@Parameter(label = "Reference site", required = false)
-	private String ref_batch = "";
-
-	@Parameter(label = "Output table (CSV)", style = FileWidget.SAVE_STYLE,
-		description = "a new file: the input's columns, features harmonised")
-	private File out;
-
-	@Parameter(label = "Save model to (JSON)", required = false, style = FileWidget.SAVE_STYLE,
-		description = "a new file: the fitted model, for Apply Saved Harmonisation (Table)")
-	private File model_out;
-
-	@Parameter(type = ItemIO.OUTPUT)
-	private String summary;
-
 	@Override
-	public void run() {
-		summary = CommandSupport.run(this, log, status, () -> {
-			final ComBatOptions options = ComBatOptions.defaults().withEb(EmpiricalBayes.parse(eb))
-				.withMeanOnly(mean_only).withRefBatch(CommandSupport.blankToNull(ref_batch));
-			final String s = TableHarmonisation.run(table, batch, id, covariates, categorical,
-				smooth, smooth_df, features, options, null, out, model_out, CommandSupport.progress(
-					status), this::isCanceled);
-			log.info(s);
-			return s;
-		});
+	ComBatOptions combat(final String refBatch) {
+		return ComBatOptions.defaults().withEb(EmpiricalBayes.parse(eb)).withMeanOnly(mean_only)
+			.withRefBatch(refBatch);
 	}
 }

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: MIT
+package io.github.harmonij.command;
+
+import java.io.File;
+
+import org.scijava.ItemIO;
+import org.scijava.app.StatusService;
+import org.scijava.command.ContextCommand;
+import org.scijava.log.LogService;
+import org.scijava.plugin.Parameter;
+import org.scijava.widget.FileWidget;
+
+import io.github.harmonij.core.ComBatOptions;
+
+/**
+ * What the two table harmonisation commands share: the table, its columns, the covariates, the
+ * reference site and the outputs. The ComBat command adds its options through {@link #combat}.
+ */
+abstract class TableHarmonisationCommand extends ContextCommand {
+
+	@Parameter
+	private LogService log;
+
+	@Parameter
+	private StatusService status;
+
+	@Parameter(label = "Table (CSV)", style = FileWidget.OPEN_STYLE,
+		description = "one row per subject: site, covariates and features")
+	private File table;
+
+	@Parameter(label = "Site column")
+	private String batch = "site";
+
+	@Parameter(label = "Subject ID column", required = false,
+		description = "for messages; default: a column named subject or id")
+	private String id = "";
+
+	@Parameter(label = "Covariates to preserve", required = false,
+		description = "comma-separated columns, e.g. age,sex")
+	private String covariates = "";
+
+	@Parameter(label = "Categorical covariates", required = false,
+		description = "those of the covariates that are categories")
+	private String categorical = "";
+
+	@Parameter(label = "Smooth covariates", required = false,
+		description = "covariates entered as natural cubic splines (nonlinear effects, e.g. age)")
+	private String smooth = "";
+
+	@Parameter(label = "Spline degrees of freedom", min = "1", max = "10",
+		description = "columns per smooth covariate; knots at quantiles")
+	private int smooth_df = 4;
+
+	@Parameter(label = "Features", required = false,
+		description = "comma-separated columns to harmonise; default: every other numeric column")
+	private String features = "";
+
+	@Parameter(label = "Reference site", required = false)
+	private String ref_batch = "";
+
+	@Parameter(label = "Output table (CSV)", style = FileWidget.SAVE_STYLE,
+		description = "a new file: the input's columns, features harmonised")
+	private File out;
+
+	@Parameter(label = "Save model to (JSON)", required = false, style = FileWidget.SAVE_STYLE,
+		description = "a new file: the fitted model, for Apply Saved Harmonisation (Table)")
+	private File model_out;
+
+	@Parameter(type = ItemIO.OUTPUT)
+	private String summary;
+
+	/**
+	 * @param refBatch the reference site, or null
+	 * @return ComBat's options, or null for the linear site adjustment
+	 */
+	abstract ComBatOptions combat(String refBatch);
+
+	@Override
+	public void run() {
+		summary = CommandSupport.run(this, log, status, () -> {
+			final String ref = CommandSupport.blankToNull(ref_batch);
+			final String s = TableHarmonisation.run(table, batch, id, covariates, categorical,
+				smooth, smooth_df, features, combat(ref), ref, out, model_out, CommandSupport
+					.progress(status), this::isCanceled);
+			log.info(s);
+			return s;
+		});
+	}
+}
