@@ -148,6 +148,16 @@ public final class MatrixBenchmark {
 			(com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 		final double[] t = new double[4];
 		final int[] iterations = new int[design.nBatches()];
+		// -Dwarmup=K: K untimed fits first (JIT compiled, as in a long-running Fiji session); the
+		// default 0 times a cold JVM, as one command-line run is.
+		final int warmup = Integer.getInteger("warmup", 0);
+		for (int w = 0; w < warmup; w++)
+			Parallelization.runWithNumThreads(threads, () -> {
+				final FeatureMatrix m = new FeatureMatrix.FloatRows(rows);
+				final float[][] scratch = new float[n][nf];
+				ComBat.fit(m, design, ComBatOptions.defaults(), Progress.NONE, () -> false).apply(m,
+					new FeatureMatrix.FloatRows(scratch), Progress.NONE, () -> false);
+			});
 		resetPeakHeap();
 		Parallelization.runWithNumThreads(threads, () -> {
 			final FeatureMatrix m = new FeatureMatrix.FloatRows(rows);
@@ -168,9 +178,9 @@ public final class MatrixBenchmark {
 		final StringBuilder it = new StringBuilder();
 		for (final int i : iterations)
 			it.append(it.length() > 0 ? "/" : "").append(i);
-		System.out.printf(Locale.ROOT, "harmonij subjects=%d features=%d threads=%d fit_s=%.3f " +
+		System.out.printf(Locale.ROOT, "harmonij subjects=%d features=%d threads=%d warmup=%d fit_s=%.3f " +
 			"apply_s=%.3f wall_s=%.3f cpu_s=%.3f peak_heap_mb=%.1f matrix_mb=%.1f iterations=%s%n", n,
-			nf, threads, t[0], t[1], t[2], t[3], peakMb, 4.0 * n * nf / 1048576, it);
+			nf, threads, warmup, t[0], t[1], t[2], t[3], peakMb, 4.0 * n * nf / 1048576, it);
 		if (check != null) {
 			// Not timed: the same fit, applied into float64 rows so that the comparison with sva
 			// measures the algorithm, not float32 rounding of the output.
