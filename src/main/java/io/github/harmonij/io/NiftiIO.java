@@ -231,7 +231,8 @@ public final class NiftiIO {
 	 * @param geometry the header whose geometry the output carries (sizes x, y, z must match)
 	 * @param data {@code nx * ny * nz * nVolumes} values, x fastest
 	 * @param nVolumes number of 3-D volumes in {@code data}
-	 * @param deflateLevel 0 (store) to 9 (smallest); ignored for .nii
+	 * @param deflateLevel {@link #ZERO_RUN} (fast, zero runs coded) or 0 (store) to 9 (smallest);
+	 *          ignored for .nii
 	 * @throws InputException if the target exists, the name or folder is wrong, or writing fails;
 	 *           nothing is left at {@code p} then
 	 * @throws IllegalArgumentException if the data length does not match
@@ -239,14 +240,8 @@ public final class NiftiIO {
 	public static void write(final Path p, final NiftiHeader geometry, final float[] data,
 		final long nVolumes, final int deflateLevel)
 	{
-		if (deflateLevel < ZERO_RUN || deflateLevel > 9) throw new IllegalArgumentException(
-			"deflate level must be ZERO_RUN or 0 to 9, got " + deflateLevel);
-		final long n = geometry.voxelsPerVolume() * nVolumes;
-		if (nVolumes < 1 || data.length != n) throw new IllegalArgumentException("data has " +
-			data.length + " values but " + nVolumes + " volume(s) of " + geometry.nx() + "x" +
-			geometry.ny() + "x" + geometry.nz() + " need " + n);
-		final NiftiHeader h = geometry.forFloat32(nVolumes);
-		writeFile(p, h, data, null, deflateLevel);
+		checkWrite(geometry, data.length, nVolumes, deflateLevel);
+		writeFile(p, geometry.forFloat32(nVolumes), data, null, deflateLevel);
 	}
 
 	/**
@@ -260,13 +255,20 @@ public final class NiftiIO {
 	public static void writeFloat64(final Path p, final NiftiHeader geometry, final double[] data,
 		final long nVolumes, final int deflateLevel)
 	{
+		checkWrite(geometry, data.length, nVolumes, deflateLevel);
+		writeFile(p, geometry.forFloat64(nVolumes), null, data, deflateLevel);
+	}
+
+	/** The writers' preconditions: a known deflate level and data that fill the volumes. */
+	private static void checkWrite(final NiftiHeader geometry, final long length,
+		final long nVolumes, final int deflateLevel)
+	{
 		if (deflateLevel < ZERO_RUN || deflateLevel > 9) throw new IllegalArgumentException(
 			"deflate level must be ZERO_RUN or 0 to 9, got " + deflateLevel);
 		final long n = geometry.voxelsPerVolume() * nVolumes;
-		if (nVolumes < 1 || data.length != n) throw new IllegalArgumentException("data has " +
-			data.length + " values but " + nVolumes + " volume(s) of " + geometry.nx() + "x" +
-			geometry.ny() + "x" + geometry.nz() + " need " + n);
-		writeFile(p, geometry.forFloat64(nVolumes), null, data, deflateLevel);
+		if (nVolumes < 1 || length != n) throw new IllegalArgumentException("data has " + length +
+			" values but " + nVolumes + " volume(s) of " + geometry.nx() + "x" + geometry.ny() + "x" +
+			geometry.nz() + " need " + n);
 	}
 
 	/**
