@@ -453,24 +453,7 @@ public final class NiftiIO {
 			return;
 		}
 		for (int i = 0; i < count; i++) {
-			final double v;
-			switch (datatype) {
-				case NiftiHeader.DT_UINT8: v = bb.get(i) & 0xFF; break;
-				case NiftiHeader.DT_INT8: v = bb.get(i); break;
-				case NiftiHeader.DT_INT16: v = bb.getShort(2 * i); break;
-				case NiftiHeader.DT_UINT16: v = bb.getShort(2 * i) & 0xFFFF; break;
-				case NiftiHeader.DT_INT32: v = bb.getInt(4 * i); break;
-				case NiftiHeader.DT_UINT32: v = bb.getInt(4 * i) & 0xFFFFFFFFL; break;
-				case NiftiHeader.DT_INT64: v = bb.getLong(8 * i); break;
-				case NiftiHeader.DT_UINT64: {
-					final long u = bb.getLong(8 * i);
-					v = (u & Long.MAX_VALUE) + (u < 0 ? 0x1p63 : 0);
-					break;
-				}
-				case NiftiHeader.DT_FLOAT32: v = bb.getFloat(4 * i); break;
-				case NiftiHeader.DT_FLOAT64: v = bb.getDouble(8 * i); break;
-				default: throw new IllegalStateException("datatype " + datatype);
-			}
+			final double v = raw(bb, datatype, i);
 			dst[off + i] = (float) (scale ? v * slope + inter : v);
 		}
 	}
@@ -494,25 +477,28 @@ public final class NiftiIO {
 			return;
 		}
 		for (int i = 0; i < count; i++) {
-			final double v;
-			switch (datatype) {
-				case NiftiHeader.DT_UINT8: v = bb.get(i) & 0xFF; break;
-				case NiftiHeader.DT_INT8: v = bb.get(i); break;
-				case NiftiHeader.DT_INT16: v = bb.getShort(2 * i); break;
-				case NiftiHeader.DT_UINT16: v = bb.getShort(2 * i) & 0xFFFF; break;
-				case NiftiHeader.DT_INT32: v = bb.getInt(4 * i); break;
-				case NiftiHeader.DT_UINT32: v = bb.getInt(4 * i) & 0xFFFFFFFFL; break;
-				case NiftiHeader.DT_INT64: v = bb.getLong(8 * i); break;
-				case NiftiHeader.DT_UINT64: {
-					final long u = bb.getLong(8 * i);
-					v = (u & Long.MAX_VALUE) + (u < 0 ? 0x1p63 : 0);
-					break;
-				}
-				case NiftiHeader.DT_FLOAT32: v = bb.getFloat(4 * i); break;
-				case NiftiHeader.DT_FLOAT64: v = bb.getDouble(8 * i); break;
-				default: throw new IllegalStateException("datatype " + datatype);
-			}
+			final double v = raw(bb, datatype, i);
 			dst[off + i] = scale ? v * slope + inter : v;
+		}
+	}
+
+	/** Voxel {@code i} of a buffer of {@code datatype} values, unscaled. */
+	private static double raw(final ByteBuffer bb, final int datatype, final int i) {
+		switch (datatype) {
+			case NiftiHeader.DT_UINT8: return bb.get(i) & 0xFF;
+			case NiftiHeader.DT_INT8: return bb.get(i);
+			case NiftiHeader.DT_INT16: return bb.getShort(2 * i);
+			case NiftiHeader.DT_UINT16: return bb.getShort(2 * i) & 0xFFFF;
+			case NiftiHeader.DT_INT32: return bb.getInt(4 * i);
+			case NiftiHeader.DT_UINT32: return bb.getInt(4 * i) & 0xFFFFFFFFL;
+			case NiftiHeader.DT_INT64: return bb.getLong(8 * i);
+			case NiftiHeader.DT_UINT64: {
+				final long u = bb.getLong(8 * i);
+				return (u & Long.MAX_VALUE) + (u < 0 ? 0x1p63 : 0);
+			}
+			case NiftiHeader.DT_FLOAT32: return bb.getFloat(4 * i);
+			case NiftiHeader.DT_FLOAT64: return bb.getDouble(8 * i);
+			default: throw new IllegalStateException("datatype " + datatype);
 		}
 	}
 
