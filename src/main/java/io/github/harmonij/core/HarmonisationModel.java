@@ -192,9 +192,11 @@ public final class HarmonisationModel {
 		final boolean[] used = new boolean[nb];
 		for (int j = 0; j < n; j++)
 			used[site[j]] = site[j] != ref;
+		final int[][] members = members(site, nb);
 		VoxelBlocks.forEachBlock(nFeatures, progress, canceled, (block, from, to) -> {
 			final int chunk = Math.min(CHUNK, to - from);
-			final double[] y = new double[chunk], y0 = new double[chunk];
+			final double[][] y = new double[GROUP][chunk];
+			final double[] y0 = new double[chunk];
 			// per site: y* = y s + t + sum_c x_c e_c (see the derivation in coefficients())
 			final double[][] s = new double[nb][chunk], t = new double[nb][chunk];
 			final double[][] e = new double[nb * ce][chunk];
@@ -206,25 +208,53 @@ public final class HarmonisationModel {
 					if (status[v0 + v] != 0) skipped[nSkipped++] = v;
 				for (int b = 0; b < nb; b++)
 					if (used[b]) coefficients(b, v0, len, s, t, e);
-				for (int j = 0; j < n; j++) {
-					in.get(j, v0, v0 + len, y, 0);
-					final int b = site[j];
-					if (b != ref) {
-						if (nSkipped > 0) System.arraycopy(y, 0, y0, 0, len);
-						if (combat) combat(y, len, s[b], t[b], e, b * c, c, x, j * c);
-						else {
-							final double[] tb = t[b];
-							for (int v = 0; v < len; v++)
-								y[v] += tb[v];
+				// the subjects of each site in groups of four (read and written side by side)
+				for (int b = 0; b < nb; b++) {
+					final int[] js = members[b];
+					for (int i = 0; i < js.length; i += GROUP) {
+						final int m = Math.min(GROUP, js.length - i);
+						if (m == GROUP) in.get(js[i], js[i + 1], js[i + 2], js[i + 3], v0, v0 + len, y[0],
+							y[1], y[2], y[3]);
+						else for (int u = 0; u < m; u++)
+							in.get(js[i + u], v0, v0 + len, y[u], 0);
+						for (int u = 0; b != ref && u < m; u++) {
+							final double[] yu = y[u];
+							if (nSkipped > 0) System.arraycopy(yu, 0, y0, 0, len);
+							if (combat) combat(yu, len, s[b], t[b], e, b * c, c, x, js[i + u] * c);
+							else {
+								final double[] tb = t[b];
+								for (int v = 0; v < len; v++)
+									yu[v] += tb[v];
+							}
+							// not harmonised: copied (their parameters are NaN)
+							for (int k = 0; k < nSkipped; k++)
+								yu[skipped[k]] = y0[skipped[k]];
 						}
-						// not harmonised: copied (their parameters are NaN)
-						for (int i = 0; i < nSkipped; i++)
-							y[skipped[i]] = y0[skipped[i]];
+						if (m == GROUP) out.set(js[i], js[i + 1], js[i + 2], js[i + 3], v0, v0 + len,
+							y[0], y[1], y[2], y[3]);
+						else for (int u = 0; u < m; u++)
+							out.set(js[i + u], v0, v0 + len, y[u], 0);
 					}
-					out.set(j, v0, v0 + len, y, 0);
 				}
 			}
 		});
+	}
+
+	/** Subjects read and written side by side. */
+	private static final int GROUP = 4;
+
+	/** The subjects of each site, in subject order. */
+	private static int[][] members(final int[] site, final int nb) {
+		final int[] size = new int[nb];
+		for (final int b : site)
+			size[b]++;
+		final int[][] m = new int[nb][];
+		for (int b = 0; b < nb; b++)
+			m[b] = new int[size[b]];
+		final int[] fill = new int[nb];
+		for (int j = 0; j < site.length; j++)
+			m[site[j]][fill[site[j]]++] = j;
+		return m;
 	}
 
 	// -- Helper methods --

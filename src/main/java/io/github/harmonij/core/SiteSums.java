@@ -56,12 +56,12 @@ final class SiteSums {
 		final BooleanSupplier canceled)
 	{
 		final FactoredDesign x = f.x;
-		final int n = x.n, k = x.nBatches, c = x.nCov, nf = f.nFeatures;
-		final int[] batch = x.batch, firstOf = x.firstOf;
+		final int k = x.nBatches, c = x.nCov, nf = f.nFeatures;
+		final int[][] members = members(x);
 		final double[] xc = x.xc;
 		VoxelBlocks.forEachBlock(nf, progress, canceled, (block, from, to) -> {
 			final int chunk = Math.min(CHUNK, to - from);
-			final double[] y = new double[chunk];
+			final double[][] y = new double[GROUP][chunk];
 			// one array per site (and covariate): C2 vectorises the fused loop over them
 			final double[][] r = new double[k][chunk], s = new double[k][chunk];
 			final double[][] q = new double[k][chunk], g = new double[k * c][chunk];
@@ -76,65 +76,92 @@ final class SiteSums {
 				}
 				for (final double[] gb : g)
 					Arrays.fill(gb, 0);
-				for (int j = 0; j < n; j++) {
-					final int b = batch[j];
-					if (j == firstOf[b]) {
-						data.get(j, v0, v0 + len, r[b], 0);
-						continue; // d = 0
+				for (int b = 0; b < k; b++) {
+					final int[] js = members[b];
+					data.get(js[0], v0, v0 + len, r[b], 0); // the shift; its d = 0
+					for (int i = 1; i < js.length; i += GROUP) {
+						final int m = Math.min(GROUP, js.length - i);
+						if (m == GROUP) data.getShifted(js[i], js[i + 1], js[i + 2], js[i + 3], v0, v0 +
+							len, r[b], y[0], y[1], y[2], y[3]);
+						else for (int u = 0; u < m; u++)
+							data.getShifted(js[i + u], v0, v0 + len, r[b], y[u]);
+						accumulate(y, m, js, i, len, s[b], q[b], g, b * c, c, xc);
 					}
-					data.get(j, v0, v0 + len, y, 0);
-					accumulate(y, len, r[b], s[b], q[b], g, b * c, c, xc, j * c);
 				}
 				for (int v = 0; v < len; v++)
 					if (!finish(f, v0 + v, v, r, s, q, g, w)) redo[nRedo++] = v0 + v;
 			}
-			for (int i = 0; i < nRedo; i++)
-				ComBat.exactPass(data, f, redo[i], redo[i] + 1);
+			// runs of consecutive features (constant voxels outside the brain come in runs)
+			for (int i = 0; i < nRedo;) {
+				int e = i + 1;
+				while (e < nRedo && redo[e] == redo[e - 1] + 1)
+					e++;
+				ComBat.exactPass(data, f, redo[i], redo[e - 1] + 1);
+				i = e;
+			}
 		});
 	}
 
+	/** Subjects per call of {@link #accumulate}: their sums are added in registers. */
+	static final int GROUP = 4;
+
+	/** The subjects of each site, in subject order. */
+	private static int[][] members(final FactoredDesign x) {
+		final int[][] m = new int[x.nBatches][];
+		final int[] fill = new int[x.nBatches];
+		for (int b = 0; b < x.nBatches; b++)
+			m[b] = new int[x.batchSize[b]];
+		for (int j = 0; j < x.n; j++)
+			m[x.batch[j]][fill[x.batch[j]]++] = j;
+		return m;
+	}
+
 	/**
-	 * d = y - r; s += d; q += d^2; g_c += xc_c d over [0, len), fused for up to two covariates
-	 * (one loop over the run, so each value is loaded once; the summation order per accumulator
-	 * is the subject order whatever the number of covariates).
+	 * For the {@code m <= GROUP} subjects {@code js[i ...]} of one site, with differences
+	 * d = y - r in {@code y[0 .. m)}: s += d; q += d^2; g_c += xc_c d over [0, len). Each
+	 * accumulator is loaded and stored once per group of four and its terms are added one subject
+	 * after the other ({@code s = ((s + d0) + d1) + ...}), so the sums are those of the
+	 * subject-by-subject loop, bit for bit, whatever the grouping. One small loop per sum, so that
+	 * C2 unrolls (and so vectorises) each: it does not unroll a loop beyond a few dozen nodes.
 	 */
-	private static void accumulate(final double[] y, final int len, final double[] r,
-		final double[] s, final double[] q, final double[][] g, final int go, final int c,
-		final double[] xc, final int xo)
+	private static void accumulate(final double[][] y, final int m, final int[] js, final int i,
+		final int len, final double[] s, final double[] q, final double[][] g, final int go,
+		final int c, final double[] xc)
 	{
-		if (c == 0) for (int v = 0; v < len; v++) {
-			final double d = y[v] - r[v];
-			s[v] += d;
-			q[v] += d * d;
+		if (m == GROUP) {
+			final double[] y0 = y[0], y1 = y[1], y2 = y[2], y3 = y[3];
+			for (int v = 0; v < len; v++)
+				s[v] = s[v] + y0[v] + y1[v] + y2[v] + y3[v];
+			for (int v = 0; v < len; v++)
+				q[v] = q[v] + y0[v] * y0[v] + y1[v] * y1[v] + y2[v] * y2[v] + y3[v] * y3[v];
+			final int j0 = js[i] * c, j1 = js[i + 1] * c, j2 = js[i + 2] * c, j3 = js[i + 3] * c;
+			for (int cc = 0; cc < c; cc++)
+				cross4(y0, y1, y2, y3, g[go + cc], len, xc[j0 + cc], xc[j1 + cc], xc[j2 + cc], xc[j3 +
+					cc]);
+			return;
 		}
-		else if (c == 1) {
-			final double x0 = xc[xo];
-			final double[] g0 = g[go];
-			for (int v = 0; v < len; v++) {
-				final double d = y[v] - r[v];
-				s[v] += d;
-				q[v] += d * d;
-				g0[v] += x0 * d;
-			}
-		}
-		else {
-			final double x0 = xc[xo], x1 = xc[xo + 1];
-			final double[] g0 = g[go], g1 = g[go + 1];
-			for (int v = 0; v < len; v++) {
-				final double d = y[v] - r[v];
-				y[v] = d;
-				s[v] += d;
-				q[v] += d * d;
-				g0[v] += x0 * d;
-				g1[v] += x1 * d;
-			}
-			for (int cc = 2; cc < c; cc++) {
-				final double xv = xc[xo + cc];
+		for (int u = 0; u < m; u++) {
+			final double[] d = y[u];
+			for (int v = 0; v < len; v++)
+				s[v] += d[v];
+			for (int v = 0; v < len; v++)
+				q[v] += d[v] * d[v];
+			final int j = js[i + u] * c;
+			for (int cc = 0; cc < c; cc++) {
+				final double a = xc[j + cc];
 				final double[] gc = g[go + cc];
 				for (int v = 0; v < len; v++)
-					gc[v] += xv * y[v];
+					gc[v] += a * d[v];
 			}
 		}
+	}
+
+	private static void cross4(final double[] d0, final double[] d1, final double[] d2,
+		final double[] d3, final double[] g, final int len, final double a0, final double a1,
+		final double a2, final double a3)
+	{
+		for (int v = 0; v < len; v++)
+			g[v] = g[v] + a0 * d0[v] + a1 * d1[v] + a2 * d2[v] + a3 * d3[v];
 	}
 
 	// -- Helper methods --

@@ -20,7 +20,8 @@ import net.imglib2.parallel.Parallelization;
  * <li>non-parametric ComBat on 200 subjects x 20 000 features, and with {@code --big} on
  * 200 x 200 000 (with progress every 10%).</li>
  * </ul>
- * Each timed run follows untimed warm-up runs, so the figures are for compiled code. Also prints the load average: the machine may be shared. Run with e.g.
+ * Each timed run follows untimed warm-up runs, so the figures are for compiled code; the
+ * parametric figures are medians of {@link #TIMED} runs (one run on a shared 2-core machine varies by 10-20%). Also prints the load average: the machine may be shared. Run with e.g.
  * {@code java -Xmx4g -cp target/classes:target/test-classes:$(cat cp.txt)
  * io.github.harmonij.core.ComBatBenchmark [--big] [subjects features [npSubjects npFeatures]]}.
  */
@@ -52,15 +53,46 @@ public final class ComBatBenchmark {
 	private static void parametric(final int n, final int nf) {
 		final Design design = design(n);
 		final FeatureMatrix m = new FeatureMatrix.FloatRows(data(design, nf));
-		for (int i = 0; i <= WARM_UPS; i++)
-			parametric(design, m, i == WARM_UPS);
+		for (int i = 0; i < WARM_UPS; i++)
+			parametric(design, m);
+		final double[][] t = new double[TIMED][];
+		for (int i = 0; i < TIMED; i++)
+			t[i] = parametric(design, m);
+		final double cells = (double) n * nf;
+		final double floor = median(t, 0), fit = median(t, 1), apply = median(t, 2);
+		final double cFloor = median(t, 3), cFit = median(t, 4), cApply = median(t, 5);
+		final double total = median(t, 6), cTotal = median(t, 7);
+		System.out.printf("parametric ComBat, %d subjects x %d features (float32 matrix %.0f MB); " +
+			"medians of %d timed runs%n", n, nf, cells * 4 / 1e6, TIMED);
+		System.out.printf("  floor (read all + write all, row by row): %.3f s (cpu %.2f s), %.3g " +
+			"values/s%n", floor, cFloor, cells / floor);
+		System.out.printf("  fit %.3f s (cpu %.2f s) + apply %.3f s (cpu %.2f s); fit + apply %.3f " +
+			"s (cpu %.2f s), %.3g voxels x subjects/s%n", fit, cFit, apply, cApply, total, cTotal,
+			cells / total);
+		final StringBuilder runs = new StringBuilder();
+		for (final double[] r : t)
+			runs.append(String.format(" %.2f", r[6] / r[0]));
+		System.out.printf("  ComBat / floor = %.2f (wall, median of the runs' ratios), %.2f (cpu); " +
+			"each run:%s%n", median(ratios(t, 6, 0)), median(ratios(t, 7, 3)), runs);
+		System.out.printf("  EB iterations per site %s; peak heap %.0f MB = %.2f x the matrix " +
+			"(pool peaks summed: an upper bound)%n", lastIterations, peak / 1e6, peak / (cells * 4));
 	}
 
-	private static void parametric(final Design design, final FeatureMatrix m,
-		final boolean print)
-	{
+	/** Timed runs after the warm-ups; the medians are printed. */
+	private static final int TIMED = 5;
+
+	private static String lastIterations = "";
+
+	private static double peak;
+
+	/**
+	 * One floor pass, fit and apply (in place: the cost does not depend on the values; the
+	 * iterations are printed).
+	 *
+	 * @return wall floor, fit, apply; cpu floor, fit, apply; wall and cpu fit + apply
+	 */
+	private static double[] parametric(final Design design, final FeatureMatrix m) {
 		final int n = m.nSubjects(), nf = m.nFeatures();
-		final double cells = (double) n * nf;
 		resetPeak();
 		final long t0 = System.nanoTime();
 		final double c0 = cpu();
@@ -81,20 +113,30 @@ public final class ComBatBenchmark {
 		final double c2 = cpu();
 		fit.apply(m, m, Progress.NONE, () -> false);
 		final double tApply = (System.nanoTime() - t2) * 1e-9, cApply = cpu() - c2;
-		final double peak = peakHeap();
-		if (!print) return;
-		final double total = tFit + tApply;
-		System.out.printf("parametric ComBat, %d subjects x %d features (float32 matrix %.0f MB)%n",
-			n, nf, cells * 4 / 1e6);
-		System.out.printf("  floor (read all + write all): %.3f s (cpu %.2f s), %.3g values/s%n",
-			tFloor, cFloor, cells / tFloor);
-		System.out.printf("  fit %.3f s (cpu %.2f s) + apply %.3f s (cpu %.2f s) = %.3f s, " +
-			"%.3g voxels x subjects/s; iterations %s%n", tFit, cFit, tApply, cApply, total, cells /
-				total, iterations(fit));
-		System.out.printf("  ComBat / floor = %.2f (wall), %.2f (cpu)%n", total / tFloor, (cFit +
-			cApply) / cFloor);
-		System.out.printf("  peak heap %.0f MB = %.2f x the matrix (pool peaks summed: an upper " +
-			"bound)%n", peak / 1e6, peak / (cells * 4));
+		peak = Math.max(peak, peakHeap());
+		lastIterations = iterations(fit);
+		return new double[] { tFloor, tFit, tApply, cFloor, cFit, cApply, tFit + tApply, cFit +
+			cApply };
+	}
+
+	private static double median(final double[][] t, final int i) {
+		final double[] c = new double[t.length];
+		for (int r = 0; r < t.length; r++)
+			c[r] = t[r][i];
+		return median(c);
+	}
+
+	private static double[] ratios(final double[][] t, final int num, final int den) {
+		final double[] c = new double[t.length];
+		for (int r = 0; r < t.length; r++)
+			c[r] = t[r][num] / t[r][den];
+		return c;
+	}
+
+	private static double median(final double[] c) {
+		final double[] s = c.clone();
+		Arrays.sort(s);
+		return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 	}
 
 	private static void nonParametric(final int n, final int nf, final boolean print) {

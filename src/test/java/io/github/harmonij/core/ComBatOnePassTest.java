@@ -72,6 +72,62 @@ class ComBatOnePassTest {
 			assertArrayEquals(a[j], b[j], "subject " + j);
 	}
 
+	/**
+	 * float32 rows read and written four subjects side by side ({@link FeatureMatrix.FloatRows})
+	 * give the bits of the one-subject-at-a-time default methods, in the fit and in the apply.
+	 */
+	@Test
+	void groupedRowAccessSameBits() {
+		final Design d = design();
+		final double[][] y = data(d, true);
+		final FeatureMatrix.FloatRows rows = (FeatureMatrix.FloatRows) matrix(y, true);
+		final FeatureMatrix plain = new FeatureMatrix() { // only the one-subject methods
+
+			@Override
+			public int nSubjects() {
+				return rows.nSubjects();
+			}
+
+			@Override
+			public int nFeatures() {
+				return rows.nFeatures();
+			}
+
+			@Override
+			public void get(final int j, final int from, final int to, final double[] dst,
+				final int offset)
+			{
+				rows.get(j, from, to, dst, offset);
+			}
+
+			@Override
+			public void set(final int j, final int from, final int to, final double[] src,
+				final int offset)
+			{
+				rows.set(j, from, to, src, offset);
+			}
+		};
+		final ComBatFit a = ComBat.fit(rows, d, ComBatOptions.defaults(), Progress.NONE, () -> false);
+		final ComBatFit b = ComBat.fit(plain, d, ComBatOptions.defaults(), Progress.NONE,
+			() -> false);
+		for (int v = 0; v < y[0].length; v++) {
+			assertEquals(a.grandMean(v), b.grandMean(v), 0, "grand mean " + v);
+			assertEquals(a.varPooled(v), b.varPooled(v), 0, "pooled variance " + v);
+			for (int k = 0; k < d.nBatches(); k++)
+				assertEquals(a.gammaStar(k, v), b.gammaStar(k, v), 0, "gamma* " + k + ", " + v);
+		}
+		final float[][] before = new float[y.length][];
+		for (int j = 0; j < y.length; j++)
+			before[j] = rows.rows()[j].clone();
+		final double[][] outA = new double[y.length][y[0].length];
+		a.apply(rows, new FeatureMatrix.DoubleRows(outA), Progress.NONE, () -> false);
+		b.apply(plain, plain, Progress.NONE, () -> false); // in place, through the defaults
+		for (int j = 0; j < y.length; j++)
+			for (int v = 0; v < y[0].length; v++)
+				assertEquals(Float.floatToIntBits((float) outA[j][v]), Float.floatToIntBits(rows
+					.rows()[j][v]), "subject " + j + ", feature " + v + " (was " + before[j][v] + ")");
+	}
+
 	// -- Helper methods --
 
 	private static double compare(final double[][] y, final Design d, final ComBatOptions o,
