@@ -85,6 +85,11 @@ public final class SpilledMatrix implements FeatureMatrix, AutoCloseable {
 
 		final ByteBuffer data;
 
+		/** {@link #data} as floats, and a run of them on the heap: bulk copies, not one per value */
+		final FloatBuffer floats;
+
+		final float[] run;
+
 		volatile Thread owner;
 
 		boolean dirty;
@@ -93,6 +98,10 @@ public final class SpilledMatrix implements FeatureMatrix, AutoCloseable {
 			this.block = block;
 			this.len = len;
 			this.data = data;
+			// the whole buffer, whatever position and limit a transfer left in data
+			this.floats = ((ByteBuffer) data.duplicate().clear()).order(ByteOrder.LITTLE_ENDIAN)
+				.asFloatBuffer();
+			this.run = new float[len];
 		}
 	}
 
@@ -167,10 +176,12 @@ public final class SpilledMatrix implements FeatureMatrix, AutoCloseable {
 		final int offset)
 	{
 		final Slot s = slot(from, to);
-		final int base = 4 * (subject * s.len + from - s.block * BLOCK);
-		final ByteBuffer d = s.data;
-		for (int i = 0, n = to - from; i < n; i++)
-			dst[offset + i] = d.getFloat(base + 4 * i);
+		final int n = to - from;
+		final float[] run = s.run;
+		s.floats.position(subject * s.len + from - s.block * BLOCK);
+		s.floats.get(run, 0, n);
+		for (int i = 0; i < n; i++)
+			dst[offset + i] = run[i];
 	}
 
 	@Override
@@ -178,10 +189,12 @@ public final class SpilledMatrix implements FeatureMatrix, AutoCloseable {
 		final int offset)
 	{
 		final Slot s = slot(from, to);
-		final int base = 4 * (subject * s.len + from - s.block * BLOCK);
-		final ByteBuffer d = s.data;
-		for (int i = 0, n = to - from; i < n; i++)
-			d.putFloat(base + 4 * i, (float) src[offset + i]);
+		final int n = to - from;
+		final float[] run = s.run;
+		for (int i = 0; i < n; i++)
+			run[i] = (float) src[offset + i];
+		s.floats.position(subject * s.len + from - s.block * BLOCK);
+		s.floats.put(run, 0, n);
 		s.dirty = true;
 	}
 
