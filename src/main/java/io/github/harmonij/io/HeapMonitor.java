@@ -26,9 +26,9 @@ import javax.management.openmbean.CompositeData;
  * only what is reachable in the young generation but does not trace the old one, whose garbage
  * and unused region tails still count until an old-generation cycle reclaims them; and a peak
  * that rises and falls between two collections is missed. So it counts everything the heap
- * holds at each collection, reachable or not yet reclaimed: in a harmonisation, about a tenth
- * above the reachable data at the peak (a class histogram, which collects fully first, gives
- * those). Zero if no collection happened or the JVM does not send the notifications.</li>
+ * holds at each collection, reachable or not yet reclaimed: at the peak of a voxelwise
+ * harmonisation, 10 to 15 % above the reachable data (which a class histogram, collecting fully
+ * first, gives). Zero if no collection happened or the JVM does not send the notifications.</li>
  * </ul>
  * JVM-wide: a second run in the same JVM at the same time would be counted too. Thread-safe.
  */
