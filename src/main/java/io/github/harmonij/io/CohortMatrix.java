@@ -386,9 +386,18 @@ public final class CohortMatrix implements AutoCloseable {
 		return vol;
 	}
 
-	/** Deletes the out-of-core file, if any. */
+	/**
+	 * Releases the data: in memory, the rows and the voxels kept outside the mask; out of core,
+	 * the file (deleted). Dropped here rather than left to become unreachable with this object,
+	 * because the object can stay reachable after its try block: in an interpreted frame a local
+	 * that is no longer used is still a root, so whether a matrix of hundreds of MB survives into
+	 * the next phase would depend on the JIT. Afterwards only the grid, headers, mask and index
+	 * may be used.
+	 */
 	@Override
 	public void close() {
+		if (rows != null) Arrays.fill(rows, null);
+		if (outside != null) Arrays.fill(outside, null);
 		if (spilled != null) spilled.close();
 	}
 

@@ -99,6 +99,18 @@ public final class NiftiIO {
 		void accept(long volume, float[] data);
 	}
 
+	/** Supplies the volumes of an image to write, one by one. */
+	@FunctionalInterface
+	public interface DoubleVolumeSource {
+
+		/**
+		 * @param volume index from 0, in increasing order
+		 * @param data receives the {@code nx * ny * nz} values of that volume, x fastest; one
+		 *          array for every call, holding the previous volume's values
+		 */
+		void fill(int volume, double[] data);
+	}
+
 	// -- Reading --
 
 	/**
@@ -241,7 +253,14 @@ public final class NiftiIO {
 		final long nVolumes, final int deflateLevel)
 	{
 		checkWrite(geometry, data.length, nVolumes, deflateLevel);
-		writeFile(p, geometry.forFloat32(nVolumes), data, null, deflateLevel);
+		writeFile(p, geometry.forFloat32(nVolumes), deflateLevel, (out, bb) -> {
+			for (int i = 0; i < data.length; ) {
+				final int n = Math.min(CHUNK / 4, data.length - i);
+				bb.clear().asFloatBuffer().put(data, i, n);
+				out.write(bb.array(), 0, 4 * n);
+				i += n;
+			}
+		});
 	}
 
 	/**
@@ -256,7 +275,33 @@ public final class NiftiIO {
 		final long nVolumes, final int deflateLevel)
 	{
 		checkWrite(geometry, data.length, nVolumes, deflateLevel);
-		writeFile(p, geometry.forFloat64(nVolumes), null, data, deflateLevel);
+		writeFile(p, geometry.forFloat64(nVolumes), deflateLevel, (out, bb) -> writeDoubles(out,
+			bb, data));
+	}
+
+	/**
+	 * Writes float64 data as {@link #writeFloat64(Path, NiftiHeader, double[], long, int)} does
+	 * (the same bytes), but asks {@code source} for the volumes one by one: only one volume is
+	 * held, not {@code nVolumes}. For maps built from smaller data, such as a saved model's
+	 * parameters at the masked voxels.
+	 *
+	 * @throws InputException if the target exists, the name or folder is wrong, writing fails, or
+	 *           a volume has more than 2^31 - 9 voxels
+	 */
+	public static void writeFloat64(final Path p, final NiftiHeader geometry, final int nVolumes,
+		final DoubleVolumeSource source, final int deflateLevel)
+	{
+		final long vpv = geometry.voxelsPerVolume();
+		checkWrite(geometry, vpv * nVolumes, nVolumes, deflateLevel);
+		if (vpv > MAX_ARRAY) throw new InputException("Cannot write " + p + ": " + vpv +
+			" voxels per volume is more than HarmonIJ can hold (" + MAX_ARRAY + ").");
+		writeFile(p, geometry.forFloat64(nVolumes), deflateLevel, (out, bb) -> {
+			final double[] volume = new double[(int) vpv];
+			for (int t = 0; t < nVolumes; t++) {
+				source.fill(t, volume);
+				writeDoubles(out, bb, volume);
+			}
+		});
 	}
 
 	/** The writers' preconditions: a known deflate level and data that fill the volumes. */
@@ -789,9 +834,16 @@ public final class NiftiIO {
 
 	// -- Helper methods: writing --
 
-	/** Writes {@code data} (float32) or, if it is null, {@code dataD} (float64). */
-	private static void writeFile(final Path p, final NiftiHeader h, final float[] data,
-		final double[] dataD, final int level)
+	/** Writes the voxel data of a file, after its header. */
+	private interface VoxelWriter {
+
+		/** @param bb a {@link #CHUNK}-byte little-endian buffer to stage the bytes in */
+		void write(OutputStream out, ByteBuffer bb) throws IOException;
+	}
+
+	/** Writes the header {@code h}, then the voxel data from {@code voxels}. */
+	private static void writeFile(final Path p, final NiftiHeader h, final int level,
+		final VoxelWriter voxels)
 	{
 		final String lower = lowerName(p);
 		final boolean gz = lower.endsWith(".nii.gz");
@@ -812,21 +864,7 @@ public final class NiftiIO {
 					new BufferedOutputStream(raw, STREAM_BUFFER))
 			{
 				out.write(encodeHeader(h));
-				final ByteBuffer bb = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
-				if (data != null) for (int i = 0; i < data.length; ) {
-					bb.clear();
-					final int n = Math.min(CHUNK / 4, data.length - i);
-					bb.asFloatBuffer().put(data, i, n);
-					out.write(bb.array(), 0, 4 * n);
-					i += n;
-				}
-				else for (int i = 0; i < dataD.length; ) {
-					bb.clear();
-					final int n = Math.min(CHUNK / 8, dataD.length - i);
-					bb.asDoubleBuffer().put(dataD, i, n);
-					out.write(bb.array(), 0, 8 * n);
-					i += n;
-				}
+				voxels.write(out, ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN));
 			}
 			publish(tmp, p);
 		}
@@ -841,6 +879,18 @@ public final class NiftiIO {
 			catch (final IOException e) {
 				// A leftover hidden .part file is harmless and obviously unfinished.
 			}
+		}
+	}
+
+	/** Writes {@code data} as float64 through {@code bb}, a chunk at a time. */
+	private static void writeDoubles(final OutputStream out, final ByteBuffer bb,
+		final double[] data) throws IOException
+	{
+		for (int i = 0; i < data.length; ) {
+			final int n = Math.min(CHUNK / 8, data.length - i);
+			bb.clear().asDoubleBuffer().put(data, i, n);
+			out.write(bb.array(), 0, 8 * n);
+			i += n;
 		}
 	}
 

@@ -221,65 +221,74 @@ public final class SavedModel {
 		json.put("mask_voxels", index.length);
 		json.put("mask_sha256", checksum(mask));
 		final HarmonisationModel m = fit.model();
-		final int nb = m.nBatches(), nc = m.covariateNames().length, vol = mask.length;
-		final Map<String, double[][]> maps = new LinkedHashMap<>();
-		final double[][] status = { new double[vol] };
-		for (int k = 0; k < index.length; k++)
-			status[0][index[k]] = 1 + m.status(k).ordinal();
-		maps.put("status", status);
-		final double[][] loc = new double[1][vol], var = new double[1][vol], beta =
-			new double[nc][vol], gamma = new double[nb][vol], delta = new double[nb][vol];
-		for (int k = 0; k < index.length; k++) {
-			final int v = index[k];
-			loc[0][v] = m.location(k);
-			var[0][v] = m.varPooled(k);
-			for (int q = 0; q < nc; q++)
-				beta[q][v] = m.betaHat(q, k);
-			for (int b = 0; b < nb; b++) {
-				gamma[b][v] = m.gamma(b, k);
-				delta[b][v] = m.delta(b, k);
-			}
-		}
+		final int nb = m.nBatches(), nc = m.covariateNames().length;
+		// Map by map, volume by volume, straight from the fit's masked arrays: one whole volume
+		// is held at a time, not every map (about 20 float64 volumes) at once.
+		final Maps maps = new Maps(dir, grid, index, deflateLevel);
+		maps.write("status", 1, (t, k) -> 1 + m.status(k).ordinal());
 		if (combat != null) {
 			final ComBatFit c = (ComBatFit) fit;
-			maps.put("grand_mean", loc);
-			maps.put("var_pooled", var);
-			maps.put("gamma_star", gamma);
-			maps.put("delta_star", delta);
-			final double[][] gh = new double[nb][vol], dh = new double[nb][vol];
-			for (int k = 0; k < index.length; k++)
-				for (int b = 0; b < nb; b++) {
-					gh[b][index[k]] = c.gammaHat(b, k);
-					dh[b][index[k]] = c.deltaHatSq(b, k);
-				}
-			maps.put("gamma_hat", gh);
-			maps.put("delta_hat_sq", dh);
+			maps.write("grand_mean", 1, (t, k) -> m.location(k));
+			maps.write("var_pooled", 1, (t, k) -> m.varPooled(k));
+			maps.write("gamma_star", nb, m::gamma);
+			maps.write("delta_star", nb, m::delta);
+			maps.write("gamma_hat", nb, c::gammaHat);
+			maps.write("delta_hat_sq", nb, c::deltaHatSq);
 		}
 		else {
-			maps.put("alpha", loc);
-			maps.put("gamma", gamma);
+			maps.write("alpha", 1, (t, k) -> m.location(k));
+			maps.write("gamma", nb, m::gamma);
 		}
-		if (nc > 0) maps.put("beta_hat", beta);
-		final Map<String, Object> files = new LinkedHashMap<>();
-		for (final Map.Entry<String, double[][]> e : maps.entrySet()) {
-			final double[][] volumes = e.getValue();
-			final double[] data = new double[volumes.length * vol];
-			for (int t = 0; t < volumes.length; t++)
-				System.arraycopy(volumes[t], 0, data, t * vol, vol);
-			final String file = e.getKey() + ".nii.gz";
-			NiftiIO.writeFloat64(dir.resolve(file), grid, data, volumes.length, deflateLevel);
-			final Map<String, Object> f = new LinkedHashMap<>();
-			f.put("file", file);
-			f.put("volumes", volumes.length);
-			if (volumes.length > 1 || e.getKey().equals("beta_hat")) f.put("volume_order", e.getKey()
-				.equals("beta_hat") ? "design_columns" : "batch_levels");
-			files.put(e.getKey(), f);
-		}
-		json.put("maps", files);
+		if (nc > 0) maps.write("beta_hat", nc, m::betaHat);
+		json.put("maps", maps.files);
 		json.put("status_codes", List.of("outside the mask", "harmonised",
 			"non-finite in some image (unchanged)", "constant in all images (unchanged)",
 			"constant within a site (unchanged)"));
 		writeNew(dir.resolve("model.json"), JsonWriter.write(json));
+	}
+
+	/** A map's value at masked voxel k of volume t (a site or a covariate column). */
+	@FunctionalInterface
+	private interface MaskedValue {
+
+		double at(int t, int k);
+	}
+
+	/** The float64 maps of a voxelwise model, written one by one, and their model.json entries. */
+	private static final class Maps {
+
+		final Path dir;
+
+		final NiftiHeader grid;
+
+		final int[] index;
+
+		final int deflateLevel;
+
+		final Map<String, Object> files = new LinkedHashMap<>();
+
+		Maps(final Path dir, final NiftiHeader grid, final int[] index, final int deflateLevel) {
+			this.dir = dir;
+			this.grid = grid;
+			this.index = index;
+			this.deflateLevel = deflateLevel;
+		}
+
+		/** Writes {@code name.nii.gz}: 0 outside the mask, value(t, k) at voxel index[k]. */
+		void write(final String name, final int volumes, final MaskedValue value) {
+			final String file = name + ".nii.gz";
+			NiftiIO.writeFloat64(dir.resolve(file), grid, volumes, (t, data) -> {
+				Arrays.fill(data, 0);
+				for (int k = 0; k < index.length; k++)
+					data[index[k]] = value.at(t, k);
+			}, deflateLevel);
+			final Map<String, Object> f = new LinkedHashMap<>();
+			f.put("file", file);
+			f.put("volumes", volumes);
+			if (volumes > 1 || name.equals("beta_hat")) f.put("volume_order", name.equals(
+				"beta_hat") ? "design_columns" : "batch_levels");
+			files.put(name, f);
+		}
 	}
 
 	/**

@@ -25,6 +25,7 @@ import java.util.zip.Deflater;
 import java.util.zip.GZIPInputStream;
 
 import io.github.harmonij.cli.Harmonij;
+import io.github.harmonij.io.NiftiIO;
 
 /**
  * I/O of {@code harmonij combat} against the decompression floor, measured in the same run (a
@@ -133,7 +134,8 @@ public final class IoBenchmark {
 
 		final double floor = gzipDc + writeBytes;
 		final double matrixMb = 4.0 * voxels * inputs.size() / 1048576;
-		final double volumeMb = 4.0 * raw[0] / inputs.size() / 4 / 1048576;
+		// A thread holds a float32 volume whatever the inputs' datatype.
+		final double volumeMb = 4.0 * NiftiIO.readHeader(inputs.get(0)).voxelsPerVolume() / 1048576;
 		out.printf(Locale.ROOT, "combat%s: wall %.2f s; read %.2f s, fit %.2f s, write %.2f s " +
 			"(%d files, %.1f MB)%n", extra.isEmpty() ? "" : " " + String.join(" ", extra), wall, read,
 			fit, write, outputs.size(), outBytes / 1e6);
