@@ -175,23 +175,11 @@ public final class HarmonisationModel {
 	{
 		final int n = design.nSubjects();
 		final int[] site = siteIndex(design);
-		if (!Arrays.equals(design.covariateNames(), covariateNames)) throw new InputException(
-			"The subjects have covariate columns " + Arrays.toString(design.covariateNames()) +
-				" but the model has " + Arrays.toString(covariateNames) + ". Give the covariates " +
-				"the model was fitted with.");
+		final double[] x = covariates(design);
 		FactoredDesign.checkShape(in, "input", n, nFeatures);
 		FactoredDesign.checkShape(out, "output", n, nFeatures);
-		final int c = covariateNames.length;
-		final double[] x = new double[n * c];
-		for (int j = 0; j < n; j++)
-			for (int q = 0; q < c; q++)
-				x[j * c + q] = design.covariate(j, q);
 		final int nb = batchLevels.length;
-		final boolean combat = kind == Kind.COMBAT;
-		final int ce = combat ? c : 0;
-		final boolean[] used = new boolean[nb];
-		for (int j = 0; j < n; j++)
-			used[site[j]] = site[j] != ref;
+		final boolean[] used = used(site);
 		final int[][] members = members(site, nb);
 		VoxelBlocks.forEachBlock(nFeatures, progress, canceled, (block, from, to) -> {
 			final int chunk = Math.min(CHUNK, to - from);
@@ -199,6 +187,7 @@ public final class HarmonisationModel {
 			final double[] y0 = new double[chunk];
 			// per site: y* = y s + t + sum_c x_c e_c (see the derivation in coefficients())
 			final double[][] s = new double[nb][chunk], t = new double[nb][chunk];
+			final int c = covariateNames.length, ce = kind == Kind.COMBAT ? c : 0;
 			final double[][] e = new double[nb * ce][chunk];
 			final int[] skipped = new int[chunk];
 			for (int v0 = from; v0 < to; v0 += chunk) {
@@ -207,7 +196,10 @@ public final class HarmonisationModel {
 				for (int v = 0; v < len; v++)
 					if (status[v0 + v] != 0) skipped[nSkipped++] = v;
 				for (int b = 0; b < nb; b++)
-					if (used[b]) coefficients(b, v0, len, s, t, e);
+					if (used[b]) {
+						coefficients(b, v0, len, s[b], t[b], 0);
+						if (ce > 0) slopes(v0, len, s[b], 0, e, b * c);
+					}
 				// the subjects of each site in groups of four (read and written side by side)
 				for (int b = 0; b < nb; b++) {
 					final int[] js = members[b];
@@ -217,19 +209,8 @@ public final class HarmonisationModel {
 							y[1], y[2], y[3]);
 						else for (int u = 0; u < m; u++)
 							in.get(js[i + u], v0, v0 + len, y[u], 0);
-						for (int u = 0; b != ref && u < m; u++) {
-							final double[] yu = y[u];
-							if (nSkipped > 0) System.arraycopy(yu, 0, y0, 0, len);
-							if (combat) combat(yu, len, s[b], t[b], e, b * c, c, x, js[i + u] * c);
-							else {
-								final double[] tb = t[b];
-								for (int v = 0; v < len; v++)
-									yu[v] += tb[v];
-							}
-							// not harmonised: copied (their parameters are NaN)
-							for (int k = 0; k < nSkipped; k++)
-								yu[skipped[k]] = y0[skipped[k]];
-						}
+						for (int u = 0; b != ref && u < m; u++)
+							adjust(y[u], y0, len, s[b], t[b], 0, e, b * c, x, js[i + u], skipped, nSkipped);
 						if (m == GROUP) out.set(js[i], js[i + 1], js[i + 2], js[i + 3], v0, v0 + len,
 							y[0], y[1], y[2], y[3]);
 						else for (int u = 0; u < m; u++)
@@ -238,6 +219,208 @@ public final class HarmonisationModel {
 				}
 			}
 		});
+	}
+
+	/**
+	 * The adjustment of the subjects of {@code design}, prepared for every feature at once
+	 * ({@code 2 V} doubles per site used): for harmonising whole rows one subject at a time, as
+	 * the voxelwise commands do while they write each subject's images, and for a view of the
+	 * harmonised data that is never stored. Gives the bits of {@link #apply}.
+	 *
+	 * @throws InputException as {@link #apply}
+	 */
+	public Adjustment adjustment(final Design design) {
+		return new Adjustment(design);
+	}
+
+	/** See {@link HarmonisationModel#adjustment}. Immutable and thread-safe. */
+	public final class Adjustment {
+
+		private final int n;
+
+		private final int[] site;
+
+		private final double[] x;
+
+		/** per model site: s and t for every feature, or null for sites not adjusted */
+		private final double[][] s, t;
+
+		private final int[] skipped;
+
+		private final ThreadLocal<Work> work = ThreadLocal.withInitial(Work::new);
+
+		private Adjustment(final Design design) {
+			n = design.nSubjects();
+			site = siteIndex(design);
+			x = covariates(design);
+			final boolean[] used = used(site);
+			s = new double[batchLevels.length][];
+			t = new double[batchLevels.length][];
+			for (int b = 0; b < used.length; b++)
+				if (used[b]) {
+					s[b] = kind == Kind.COMBAT ? new double[nFeatures] : null;
+					t[b] = new double[nFeatures];
+					coefficients(b, 0, nFeatures, s[b], t[b], 0);
+				}
+			int k = 0;
+			for (final byte st : status)
+				if (st != 0) k++;
+			skipped = new int[k];
+			for (int v = 0, i = 0; v < nFeatures; v++)
+				if (status[v] != 0) skipped[i++] = v;
+		}
+
+		public int nSubjects() {
+			return n;
+		}
+
+		/**
+		 * Harmonises subject {@code j}'s features {@code [from, from + len)}, held in {@code y},
+		 * in place (as {@link HarmonisationModel#apply} computes them in double).
+		 */
+		public void adjust(final int j, final int from, final int len, final double[] y) {
+			final int b = site[j];
+			if (b == ref) return;
+			final Work w = work.get().fit(len);
+			final int lo = lowerBound(skipped, from), hi = lowerBound(skipped, from + len);
+			for (int i = lo; i < hi; i++)
+				w.skipped[i - lo] = skipped[i] - from;
+			if (kind == Kind.COMBAT) slopes(from, len, s[b], from, w.e, 0);
+			HarmonisationModel.this.adjust(y, w.y0, len, s[b], t[b], from, w.e, 0, x, j, w.skipped,
+				hi - lo);
+		}
+
+		/**
+		 * Subject {@code j}'s harmonised float32 row: {@code out[v]} is what {@link #apply} stores
+		 * for the features of {@code in} (all {@link #nFeatures} of them). {@code out} may be
+		 * {@code in}.
+		 */
+		public void adjustRow(final int j, final float[] in, final float[] out) {
+			final double[] y = work.get().fit(CHUNK).y;
+			for (int v0 = 0; v0 < nFeatures; v0 += CHUNK) {
+				final int len = Math.min(CHUNK, nFeatures - v0);
+				for (int v = 0; v < len; v++)
+					y[v] = in[v0 + v];
+				adjust(j, v0, len, y);
+				for (int v = 0; v < len; v++)
+					out[v0 + v] = (float) y[v];
+			}
+		}
+
+		/**
+		 * A read-only view of {@code in} harmonised on the fly, with the values a float32 matrix
+		 * harmonised by {@link #apply} would hold (rounded to float32): for statistics on the
+		 * harmonised data without storing it. {@code set} is refused.
+		 */
+		public FeatureMatrix view(final FeatureMatrix in) {
+			FactoredDesign.checkShape(in, "input", n, nFeatures);
+			return new FeatureMatrix() {
+
+				@Override
+				public int nSubjects() {
+					return n;
+				}
+
+				@Override
+				public int nFeatures() {
+					return nFeatures;
+				}
+
+				@Override
+				public void get(final int j, final int from, final int to, final double[] dst,
+					final int offset)
+				{
+					final double[] y = offset == 0 ? dst : new double[to - from];
+					in.get(j, from, to, y, 0);
+					adjust(j, from, to - from, y);
+					for (int v = 0; v < to - from; v++)
+						dst[offset + v] = (float) y[v];
+				}
+
+				@Override
+				public void set(final int j, final int from, final int to, final double[] src,
+					final int offset)
+				{
+					throw new UnsupportedOperationException("a harmonised view is read-only");
+				}
+			};
+		}
+
+		/** Per-thread work arrays, grown to the longest run asked for. */
+		private final class Work {
+
+			double[] y = new double[0], y0 = new double[0];
+
+			double[][] e = new double[covariateNames.length][0];
+
+			int[] skipped = new int[0];
+
+			Work fit(final int len) {
+				if (y.length < len) {
+					y = new double[len];
+					y0 = new double[len];
+					for (int q = 0; q < e.length; q++)
+						e[q] = new double[len];
+					skipped = new int[len];
+				}
+				return this;
+			}
+		}
+	}
+
+	// -- Helper methods --
+
+	/** @return the first index i with {@code a[i] >= key} ({@code a} sorted) */
+	private static int lowerBound(final int[] a, final int key) {
+		int lo = 0, hi = a.length;
+		while (lo < hi) {
+			final int mid = (lo + hi) >>> 1;
+			if (a[mid] < key) lo = mid + 1;
+			else hi = mid;
+		}
+		return lo;
+	}
+
+	/**
+	 * One subject's run of {@code len} features in {@code y}: y* = y s + t + sum_c x_c e_c for
+	 * ComBat, y + t for the linear adjustment, with s and t at {@code [so ...]} and e_c at
+	 * {@code e[eo + c]}; the features at {@code y}-offsets {@code skipped[0 .. nSkipped)} keep
+	 * their value.
+	 */
+	private void adjust(final double[] y, final double[] y0, final int len, final double[] s,
+		final double[] t, final int so, final double[][] e, final int eo, final double[] x,
+		final int j, final int[] skipped, final int nSkipped)
+	{
+		if (nSkipped > 0) System.arraycopy(y, 0, y0, 0, len);
+		final int c = covariateNames.length;
+		if (kind == Kind.COMBAT) combat(y, len, s, t, so, e, eo, c, x, j * c);
+		else for (int v = 0; v < len; v++)
+			y[v] += t[so + v];
+		// not harmonised: copied (their parameters are NaN)
+		for (int k = 0; k < nSkipped; k++)
+			y[skipped[k]] = y0[skipped[k]];
+	}
+
+	/** The coded covariates, {@code x[j * C + c]}, after checking the columns are the model's. */
+	private double[] covariates(final Design design) {
+		if (!Arrays.equals(design.covariateNames(), covariateNames)) throw new InputException(
+			"The subjects have covariate columns " + Arrays.toString(design.covariateNames()) +
+				" but the model has " + Arrays.toString(covariateNames) + ". Give the covariates " +
+				"the model was fitted with.");
+		final int n = design.nSubjects(), c = covariateNames.length;
+		final double[] x = new double[n * c];
+		for (int j = 0; j < n; j++)
+			for (int q = 0; q < c; q++)
+				x[j * c + q] = design.covariate(j, q);
+		return x;
+	}
+
+	/** @return for each model site, whether a subject of it is adjusted (not the reference) */
+	private boolean[] used(final int[] site) {
+		final boolean[] used = new boolean[batchLevels.length];
+		for (final int b : site)
+			used[b] |= b != ref;
+		return used;
 	}
 
 	/** Subjects read and written side by side. */
@@ -257,29 +440,28 @@ public final class HarmonisationModel {
 		return m;
 	}
 
-	// -- Helper methods --
-
 	/**
 	 * y = ((y s + t) + x_0 e_0) + x_1 e_1 + ... over [0, len): one loop for up to two covariates
-	 * (C2 vectorises it), the same order of operations for any number of covariates.
+	 * (C2 vectorises it), the same order of operations for any number of covariates. s and t are
+	 * at {@code [so ...]}, e_c at {@code e[eo + c][0 ...]}.
 	 */
 	private static void combat(final double[] y, final int len, final double[] s,
-		final double[] t, final double[][] e, final int eo, final int c, final double[] x,
-		final int xo)
+		final double[] t, final int so, final double[][] e, final int eo, final int c,
+		final double[] x, final int xo)
 	{
 		if (c == 0) for (int v = 0; v < len; v++)
-			y[v] = y[v] * s[v] + t[v];
+			y[v] = y[v] * s[so + v] + t[so + v];
 		else if (c == 1) {
 			final double x0 = x[xo];
 			final double[] e0 = e[eo];
 			for (int v = 0; v < len; v++)
-				y[v] = y[v] * s[v] + t[v] + x0 * e0[v];
+				y[v] = y[v] * s[so + v] + t[so + v] + x0 * e0[v];
 		}
 		else {
 			final double x0 = x[xo], x1 = x[xo + 1];
 			final double[] e0 = e[eo], e1 = e[eo + 1];
 			for (int v = 0; v < len; v++)
-				y[v] = y[v] * s[v] + t[v] + x0 * e0[v] + x1 * e1[v];
+				y[v] = y[v] * s[so + v] + t[so + v] + x0 * e0[v] + x1 * e1[v];
 			for (int q = 2; q < c; q++) {
 				final double xq = x[xo + q];
 				final double[] eq = e[eo + q];
@@ -290,35 +472,44 @@ public final class HarmonisationModel {
 	}
 
 	/**
-	 * The per-feature coefficients of site {@code b} for features [v0, v0 + len), at
-	 * {@code [b][v]} ({@code e} at {@code [b * C + c][v]}). For ComBat, with
-	 * {@code m = alpha + X beta} and {@code s = 1 / sqrt(delta*)},
+	 * e_c = beta_c (1 - s) for features [v0, v0 + len), s at {@code [so ...]}, into
+	 * {@code e[eo + c][0 ...]}.
+	 */
+	private void slopes(final int v0, final int len, final double[] s, final int so,
+		final double[][] e, final int eo)
+	{
+		for (int q = 0; q < covariateNames.length; q++) {
+			final double[] eq = e[eo + q];
+			final int bo = q * nFeatures + v0;
+			for (int v = 0; v < len; v++)
+				eq[v] = betaHat[bo + v] * (1 - s[so + v]);
+		}
+	}
+
+	/**
+	 * The per-feature coefficients of site {@code b} for features [v0, v0 + len), into
+	 * {@code sb[off ...]} and {@code tb[off ...]}. For ComBat, with {@code m = alpha + X beta} and
+	 * {@code s = 1 / sqrt(delta*)},
 	 * {@code y* = ((y - m) / sigma - gamma*) s sigma + m = y s + m (1 - s) - gamma* sigma s}, so
 	 * {@code t = alpha (1 - s) - gamma* sigma s} and {@code e_c = beta_c (1 - s)}; in mean-only
 	 * mode s = 1, t = -gamma* sigma and e = 0. For the linear adjustment, s = 1 and
-	 * {@code t = alpha - gamma} (e unused). Rounding differs from the unfused form by a few ulp of
+	 * {@code t = alpha - gamma} (s unused). Rounding differs from the unfused form by a few ulp of
 	 * y, far below the float32 resolution of voxel data.
 	 */
-	private void coefficients(final int b, final int v0, final int len, final double[][] s,
-		final double[][] t, final double[][] e)
+	private void coefficients(final int b, final int v0, final int len, final double[] sb,
+		final double[] tb, final int off)
 	{
-		final int go = b * nFeatures + v0, c = covariateNames.length;
-		final double[] sb = s[b], tb = t[b];
+		final int go = b * nFeatures + v0;
 		if (kind != Kind.COMBAT) {
 			for (int v = 0; v < len; v++)
-				tb[v] = location[v0 + v] - gamma[go + v];
+				tb[off + v] = location[v0 + v] - gamma[go + v];
 			return;
 		}
 		for (int v = 0; v < len; v++) {
 			final double sv = 1 / Math.sqrt(delta[go + v]);
-			sb[v] = sv;
-			tb[v] = location[v0 + v] * (1 - sv) - gamma[go + v] * Math.sqrt(varPooled[v0 + v]) * sv;
-		}
-		for (int q = 0; q < c; q++) {
-			final double[] eq = e[b * c + q];
-			final int bo = q * nFeatures + v0;
-			for (int v = 0; v < len; v++)
-				eq[v] = betaHat[bo + v] * (1 - sb[v]);
+			sb[off + v] = sv;
+			tb[off + v] = location[v0 + v] * (1 - sv) - gamma[go + v] * Math.sqrt(varPooled[v0 + v]) *
+				sv;
 		}
 	}
 

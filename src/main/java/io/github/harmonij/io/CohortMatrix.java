@@ -324,11 +324,6 @@ public final class CohortMatrix implements AutoCloseable {
 		return buffer;
 	}
 
-	/** Writes back what the engine changed in the out-of-core matrix, before {@link #row}. */
-	public void flush() {
-		if (spilled != null) spilled.flush();
-	}
-
 	/**
 	 * Subject j's whole image with the current masked values: the voxels outside the mask as
 	 * read (kept, or read again), the masked ones from {@code row}.

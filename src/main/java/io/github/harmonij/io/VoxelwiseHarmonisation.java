@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -25,6 +26,7 @@ import io.github.harmonij.core.Design;
 import io.github.harmonij.core.FeatureMatrix;
 import io.github.harmonij.core.FeatureStatus;
 import io.github.harmonij.core.HarmonisationFit;
+import io.github.harmonij.core.HarmonisationModel;
 import io.github.harmonij.core.InputException;
 import io.github.harmonij.core.Progress;
 import io.github.harmonij.core.SiteRegression;
@@ -218,18 +220,17 @@ public final class VoxelwiseHarmonisation {
 			final NiftiHeader first;
 			final boolean[] mask;
 			final int[] index;
-			final long tRead, tFit, tAdjust, tTests, tSummary;
+			final long tRead, tFit, tPrepared, tTests, tWritten, adjustNanos;
 			final String[] names = outputNames(cohort);
 			try (CohortMatrix cm = CohortMatrix.read(cohort, r.mask, storage, progress, status,
-				canceled); SpilledMatrix difference = SpilledMatrix.create(spill.resolve(
-					"difference.f32"), n, cm.nVoxels()))
+				canceled))
 			{
 				index = cm.index();
 				mask = cm.mask();
 				first = cm.grid();
 				tRead = System.nanoTime();
 
-				// -- Fit, then adjust in place keeping the difference on the side --
+				// -- Fit --
 				status.accept("Fitting " + r.method.label() + " to " + n + " subjects x " +
 					index.length + " voxels" + (cm.spilled() ? " (out of core)" : ""));
 				final FeatureMatrix matrix = cm.matrix();
@@ -239,33 +240,28 @@ public final class VoxelwiseHarmonisation {
 				harmonised = new boolean[index.length];
 				for (int k = 0; k < index.length; k++)
 					harmonised[k] = fit.status(k) == FeatureStatus.HARMONISED;
-				cm.flush();
-				final long tT0 = System.nanoTime();
-				moments(cm, harmonised, before, canceled);
+				// The matrix stays as read: each subject's row is harmonised when its images are
+				// written (original and difference come from the same row), and the site tests
+				// after harmonisation read a view that harmonises on the fly.
+				final HarmonisationModel.Adjustment adjustment = fit.model().adjustment(design);
+				tPrepared = System.nanoTime();
 				testsBefore = r.siteEffects ? siteTests(matrix, design, interest, "original",
 					progress, status, canceled) : null;
-				final long tT1 = System.nanoTime();
-				status.accept("Adjusting");
-				final DifferenceRecorder recorder = new DifferenceRecorder(matrix, difference);
-				fit.apply(recorder, recorder, progress, canceled);
-				cm.flush();
-				difference.flush();
-				tAdjust = System.nanoTime();
-				testsAfter = r.siteEffects ? siteTests(matrix, design, interest, "harmonised",
-					progress, status, canceled) : null;
+				testsAfter = r.siteEffects ? siteTests(adjustment.view(matrix), design, interest,
+					"harmonised", progress, status, canceled) : null;
 				tTests = System.nanoTime();
-				tSummary = (tT1 - tT0) + (tTests - tAdjust);
 
-				// -- Write --
-				status.accept("Writing results");
+				// -- Adjust and write --
 				if (r.siteEffects) {
 					status.accept("Writing site-effect maps");
 					SiteEffectMaps.writeBeforeAfter(dir.resolve("site_effects"), cm, testsBefore,
 						testsAfter, r.interest, r.q, r.deflateLevel);
 				}
+				status.accept("Harmonising and writing " + n + " subjects");
 				createDirectories(dir.resolve("harmonised"), dir.resolve("difference"));
-				writeSubjects(dir, names, cm, difference, harmonised, after, r.deflateLevel, progress,
-					canceled);
+				adjustNanos = writeSubjects(dir, names, cm, adjustment, harmonised, before, after,
+					r.deflateLevel, progress, canceled);
+				tWritten = System.nanoTime();
 				result.inputDecodes = cm.decodes();
 				for (final int j : cm.reread())
 					result.reread.add(cohort.subjectId(j));
@@ -284,13 +280,8 @@ public final class VoxelwiseHarmonisation {
 				result.counts.put(s, fit.count(s));
 			writeSummary(dir.resolve("summary.csv"), design, before, after, result);
 			result.timings.put("read", seconds(t0, tRead));
-			// fit: estimating the model; adjust: harmonising the data (with the difference kept),
-			// together what sva::ComBat computes; summary: per-subject moments and site tests
-			result.timings.put("fit", seconds(tRead, tFit));
-			result.timings.put("adjust", seconds(tFit, tTests - tSummary));
-			result.timings.put(r.siteEffects ? "summary_and_site_tests" : "summary", seconds(0,
-				tSummary));
-			result.timings.put("write", seconds(tTests, tWrite));
+			putTimings(result, tRead, tFit, tPrepared, adjustNanos, tTests, tWritten, tWrite,
+				r.siteEffects);
 			result.timings.put("total", seconds(t0, System.nanoTime()));
 			result.peakHeapMb = heap.rawPeakMb();
 			result.peakLiveHeapMb = heap.livePeakMb();
@@ -323,42 +314,73 @@ public final class VoxelwiseHarmonisation {
 		return bytes > IN_MEMORY_FRACTION * Runtime.getRuntime().maxMemory();
 	}
 
-	/** Writes each subject's harmonised image and difference, in parallel over subjects. */
-	private static void writeSubjects(final Path dir, final String[] names, final CohortMatrix cm,
-		final SpilledMatrix difference, final boolean[] harmonised, final double[][] after,
-		final int deflateLevel, final Progress progress, final BooleanSupplier canceled)
+	/**
+	 * Harmonises each subject's row and writes its harmonised and difference images (parallel
+	 * over subjects, one volume and two rows per thread), with the per-subject moments of the
+	 * harmonised voxels before and after. The difference is the float32 {@code harmonised -
+	 * original}, 0 where the bits are equal (voxels left unchanged, and outside the mask).
+	 *
+	 * @return nanoseconds spent harmonising rows, summed over the threads
+	 */
+	private static long writeSubjects(final Path dir, final String[] names, final CohortMatrix cm,
+		final HarmonisationModel.Adjustment adjustment, final boolean[] harmonised,
+		final double[][] before, final double[][] after, final int deflateLevel,
+		final Progress progress, final BooleanSupplier canceled)
 	{
 		final int nv = cm.nVoxels();
 		final int volumeSize = cm.mask().length;
-		// One volume and one row (two out of core) per thread, reused from subject to subject.
 		final ThreadLocal<float[][]> buffers = ThreadLocal.withInitial(() -> new float[][] {
 			new float[volumeSize], new float[nv], cm.spilled() ? new float[nv] : null });
 		final int[] index = cm.index();
+		final AtomicLong adjusting = new AtomicLong();
 		CohortMatrix.forEachSubject(names.length, progress, canceled, j -> {
 			final float[][] b = buffers.get();
-			final float[] volume = b[0];
-			final float[] row = cm.row(j, b[2]);
+			final float[] volume = b[0], h = b[1];
+			final float[] o = cm.row(j, b[2]); // the matrix's own row in memory: read only
+			final long t = System.nanoTime();
+			adjustment.adjustRow(j, o, h);
+			adjusting.addAndGet(System.nanoTime() - t);
 			final NiftiHeader g = cm.header(j).forFloat32(1);
-			cm.volume(j, row, volume);
+			cm.volume(j, h, volume);
 			NiftiIO.write(dir.resolve("harmonised").resolve(names[j]), g, volume, 1, deflateLevel);
-			after[j] = moments(row, harmonised);
-			// Outside the mask the difference is 0: the voxels are copied unchanged.
-			difference.readRow(j, b[1]);
+			// moments before and after (two independent sums in one loop), and the difference
 			Arrays.fill(volume, 0f);
-			for (int k = 0; k < index.length; k++)
-				volume[index[k]] = b[1][k];
+			double sb = 0, sb2 = 0, sa = 0, sa2 = 0;
+			long count = 0;
+			for (int k = 0; k < index.length; k++) {
+				final float hk = h[k], ok = o[k];
+				if (harmonised[k]) {
+					sb += ok;
+					sb2 += (double) ok * ok;
+					sa += hk;
+					sa2 += (double) hk * hk;
+					count++;
+				}
+				volume[index[k]] = Float.floatToIntBits(hk) == Float.floatToIntBits(ok) ? 0f : hk - ok;
+			}
+			before[j] = new double[] { sb, sb2, count };
+			after[j] = new double[] { sa, sa2, count };
 			NiftiIO.write(dir.resolve("difference").resolve(names[j]), g, volume, 1, deflateLevel);
 		});
+		return adjusting.get();
 	}
 
-	/** {sum, sum of squares, count} of each subject's harmonised voxels, as read. */
-	private static void moments(final CohortMatrix cm, final boolean[] use, final double[][] m,
-		final BooleanSupplier canceled)
+	/**
+	 * run.json's timings after the read: fit (estimating the model); adjust (preparing the
+	 * per-site coefficients, and harmonising the rows while they are written: the threads' summed
+	 * time over the thread count), which with the fit is what sva::ComBat computes; summary or
+	 * site tests; write (the rest of writing).
+	 */
+	private static void putTimings(final Result result, final long tRead, final long tFit,
+		final long tPrepared, final long adjustNanos, final long tTests, final long tWritten,
+		final long tWrite, final boolean siteTests)
 	{
-		final ThreadLocal<float[]> buffer = ThreadLocal.withInitial(() -> cm.spilled()
-			? new float[cm.nVoxels()] : null);
-		CohortMatrix.forEachSubject(m.length, Progress.NONE, canceled, j -> m[j] = moments(cm.row(j,
-			buffer.get()), use));
+		final long rows = adjustNanos / Math.max(1, Parallelization.getTaskExecutor()
+			.getParallelism());
+		result.timings.put("fit", seconds(tRead, tFit));
+		result.timings.put("adjust", seconds(tFit, tPrepared + rows));
+		if (siteTests) result.timings.put("site_tests", seconds(tPrepared, tTests));
+		result.timings.put("write", seconds(tTests + rows, tWrite));
 	}
 
 	/** What to apply a saved model to, and where to write. */
@@ -460,30 +482,23 @@ public final class VoxelwiseHarmonisation {
 			if (result.chunked) storage.spillDir = spill;
 			status.accept("Reading " + n + " images");
 			final double[][] before = new double[n][], after = new double[n][];
-			final long tRead, tFit;
+			final long tRead, tPrepared, adjustNanos;
 			final boolean[] harmonised;
 			try (CohortMatrix cm = CohortMatrix.read(cohort, headers, mask, storage, progress,
-				canceled); SpilledMatrix difference = SpilledMatrix.create(spill.resolve(
-					"difference.f32"), n, cm.nVoxels()))
+				canceled))
 			{
 				tRead = System.nanoTime();
 				final int[] index = cm.index();
 				harmonised = new boolean[index.length];
 				for (int k = 0; k < index.length; k++)
 					harmonised[k] = model.status(k) == FeatureStatus.HARMONISED;
-				moments(cm, harmonised, before, canceled);
+				final HarmonisationModel.Adjustment adjustment = model.adjustment(design);
+				tPrepared = System.nanoTime();
 				status.accept("Applying the model to " + n + " subjects x " + index.length + " voxels" +
-					(cm.spilled() ? " (out of core)" : ""));
-				final FeatureMatrix matrix = cm.matrix();
-				final DifferenceRecorder recorder = new DifferenceRecorder(matrix, difference);
-				model.apply(design, recorder, recorder, progress, canceled);
-				cm.flush();
-				difference.flush();
-				tFit = System.nanoTime();
-				status.accept("Writing results");
+					(cm.spilled() ? " (out of core)" : "") + " and writing the results");
 				createDirectories(dir.resolve("harmonised"), dir.resolve("difference"));
-				writeSubjects(dir, names, cm, difference, harmonised, after, r.deflateLevel, progress,
-					canceled);
+				adjustNanos = writeSubjects(dir, names, cm, adjustment, harmonised, before, after,
+					r.deflateLevel, progress, canceled);
 				result.inputDecodes = cm.decodes();
 				for (final int j : cm.reread())
 					result.reread.add(cohort.subjectId(j));
@@ -501,9 +516,13 @@ public final class VoxelwiseHarmonisation {
 			result.nSubjects = n;
 			result.nSites = (int) Arrays.stream(design.batchSizes()).filter(c -> c > 0).count();
 			writeSummary(dir.resolve("summary.csv"), design, before, after, result);
+			// apply: preparing the coefficients and harmonising the rows while they are written
+			// (the threads' summed time over the thread count); write: the rest of writing
+			final long rows = adjustNanos / Math.max(1, Parallelization.getTaskExecutor()
+				.getParallelism());
 			result.timings.put("read", seconds(t0, tRead));
-			result.timings.put("apply", seconds(tRead, tFit));
-			result.timings.put("write", seconds(tFit, tWrite));
+			result.timings.put("apply", seconds(tRead, tPrepared + rows));
+			result.timings.put("write", seconds(tPrepared + rows, tWrite));
 			result.timings.put("total", seconds(t0, System.nanoTime()));
 			result.peakHeapMb = heap.rawPeakMb();
 			result.peakLiveHeapMb = heap.livePeakMb();
@@ -526,19 +545,6 @@ public final class VoxelwiseHarmonisation {
 	{
 		status.accept("Testing site effects in the " + what + " images");
 		return SiteTests.run(m, d, interest, progress, canceled);
-	}
-
-	/** {sum, sum of squares, count} over the harmonised voxels of one subject. */
-	private static double[] moments(final float[] row, final boolean[] use) {
-		double s = 0, s2 = 0;
-		long c = 0;
-		for (int k = 0; k < row.length; k++)
-			if (use[k]) {
-				s += row[k];
-				s2 += (double) row[k] * row[k];
-				c++;
-			}
-		return new double[] { s, s2, c };
 	}
 
 	/** Output file names: the inputs' names, prefixed with the subject id if two would collide. */

@@ -122,7 +122,7 @@ class HarmonijCliTest {
 		assertEquals(4, summary.nRows(), "3 sites and the total");
 		final String run = new String(Files.readAllBytes(a.resolve("run.json")),
 			StandardCharsets.UTF_8);
-		for (final String key : new String[] { "\"timings_s\"", "\"read\"", "\"fit\"", "\"adjust\"", "\"summary\"", "\"write\"",
+		for (final String key : new String[] { "\"timings_s\"", "\"read\"", "\"fit\"", "\"adjust\"", "\"write\"",
 			"\"total\"", "\"peak_heap_mb\"", "\"harmonij_version\"" })
 			assertTrue(run.contains(key), key + " in run.json");
 	}

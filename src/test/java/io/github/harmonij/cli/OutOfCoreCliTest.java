@@ -159,7 +159,7 @@ class OutOfCoreCliTest {
 
 	@Test
 	void cancelingOutOfCoreLeavesNothing() {
-		for (final String phase : new String[] { "Fitting", "Adjusting", "Writing results" }) {
+		for (final String phase : new String[] { "Fitting", "Harmonising and writing" }) {
 			final VoxelwiseHarmonisation.Request r = new VoxelwiseHarmonisation.Request();
 			r.manifest = manifest;
 			r.spec = CohortSpec.batch("site").covariates("age", "sex").categorical("sex");

@@ -128,6 +128,40 @@ class ComBatOnePassTest {
 					.rows()[j][v]), "subject " + j + ", feature " + v + " (was " + before[j][v] + ")");
 	}
 
+	/**
+	 * {@link HarmonisationModel.Adjustment} (whole rows, one subject at a time; and the view for
+	 * statistics) gives the float32 bits of {@link HarmonisationModel#apply}, with constant and
+	 * non-finite features, a reference site, mean-only, and the linear adjustment.
+	 */
+	@Test
+	void adjustmentRowsSameBitsAsApply() {
+		final Design d = design();
+		final double[][] y = data(d, true);
+		final HarmonisationFit[] fits = { ComBat.fit(matrix(y, true), d, ComBatOptions.defaults(),
+			Progress.NONE, () -> false), ComBat.fit(matrix(y, true), d, ComBatOptions.defaults()
+				.withRefBatch("S2"), Progress.NONE, () -> false), ComBat.fit(matrix(y, true), d,
+					ComBatOptions.defaults().withMeanOnly(true), Progress.NONE, () -> false),
+			SiteRegression.fit(matrix(y, true), d, null, Progress.NONE, () -> false) };
+		for (final HarmonisationFit fit : fits) {
+			final FeatureMatrix.FloatRows in = (FeatureMatrix.FloatRows) matrix(y, true);
+			final float[][] applied = new float[y.length][y[0].length];
+			fit.apply(in, new FeatureMatrix.FloatRows(applied), Progress.NONE, () -> false);
+			final HarmonisationModel.Adjustment a = fit.model().adjustment(d);
+			final FeatureMatrix view = a.view(in);
+			final double[] viewed = new double[y[0].length];
+			final float[] row = new float[y[0].length];
+			for (int j = 0; j < y.length; j++) {
+				a.adjustRow(j, in.rows()[j], row);
+				view.get(j, 0, y[0].length, viewed, 0);
+				for (int v = 0; v < row.length; v++) {
+					assertEquals(Float.floatToIntBits(applied[j][v]), Float.floatToIntBits(row[v]), fit
+						.model().kind() + ": subject " + j + ", feature " + v);
+					assertEquals(applied[j][v], viewed[v], 0, "view: subject " + j + ", feature " + v);
+				}
+			}
+		}
+	}
+
 	// -- Helper methods --
 
 	private static double compare(final double[][] y, final Design d, final ComBatOptions o,
