@@ -22,19 +22,6 @@ public interface FeatureMatrix {
 	void set(int subject, int from, int to, double[] src, int offset);
 
 	/**
-	 * {@code dst[i] = value(subject, from + i) - shift[i]} for i in {@code [0, to - from)}: as
-	 * {@link #get} followed by the subtraction (the same numbers), in one loop where the storage
-	 * allows.
-	 */
-	default void getShifted(final int subject, final int from, final int to, final double[] shift,
-		final double[] dst)
-	{
-		get(subject, from, to, dst, 0);
-		for (int i = 0, len = to - from; i < len; i++)
-			dst[i] -= shift[i];
-	}
-
-	/**
 	 * {@link #get} of four subjects' features {@code [from, to)} into {@code d0 .. d3} (offset 0);
 	 * storage may read the four rows side by side (more memory streams in flight).
 	 */
@@ -55,20 +42,6 @@ public interface FeatureMatrix {
 		set(s1, from, to, d1, 0);
 		set(s2, from, to, d2, 0);
 		set(s3, from, to, d3, 0);
-	}
-
-	/**
-	 * {@link #getShifted} for four subjects at once (storage may then read the four rows side
-	 * by side: more memory streams in flight).
-	 */
-	default void getShifted(final int s0, final int s1, final int s2, final int s3, final int from,
-		final int to, final double[] shift, final double[] d0, final double[] d1, final double[] d2,
-		final double[] d3)
-	{
-		getShifted(s0, from, to, shift, d0);
-		getShifted(s1, from, to, shift, d1);
-		getShifted(s2, from, to, shift, d2);
-		getShifted(s3, from, to, shift, d3);
 	}
 
 	/** float32 rows, one array per subject; the voxelwise layout (no copy is made). */
@@ -119,15 +92,6 @@ public interface FeatureMatrix {
 		}
 
 		@Override
-		public void getShifted(final int subject, final int from, final int to,
-			final double[] shift, final double[] dst)
-		{
-			final float[] r = rows[subject];
-			for (int i = 0, len = to - from; i < len; i++)
-				dst[i] = r[from + i] - shift[i];
-		}
-
-		@Override
 		public void get(final int s0, final int s1, final int s2, final int s3, final int from,
 			final int to, final double[] d0, final double[] d1, final double[] d2, final double[] d3)
 		{
@@ -150,21 +114,6 @@ public interface FeatureMatrix {
 				r1[from + i] = (float) d1[i];
 				r2[from + i] = (float) d2[i];
 				r3[from + i] = (float) d3[i];
-			}
-		}
-
-		@Override
-		public void getShifted(final int s0, final int s1, final int s2, final int s3,
-			final int from, final int to, final double[] shift, final double[] d0, final double[] d1,
-			final double[] d2, final double[] d3)
-		{
-			final float[] r0 = rows[s0], r1 = rows[s1], r2 = rows[s2], r3 = rows[s3];
-			for (int i = 0, len = to - from; i < len; i++) {
-				final double sh = shift[i];
-				d0[i] = r0[from + i] - sh;
-				d1[i] = r1[from + i] - sh;
-				d2[i] = r2[from + i] - sh;
-				d3[i] = r3[from + i] - sh;
 			}
 		}
 	}

@@ -81,10 +81,13 @@ final class SiteSums {
 					data.get(js[0], v0, v0 + len, r[b], 0); // the shift; its d = 0
 					for (int i = 1; i < js.length; i += GROUP) {
 						final int m = Math.min(GROUP, js.length - i);
-						if (m == GROUP) data.getShifted(js[i], js[i + 1], js[i + 2], js[i + 3], v0, v0 +
-							len, r[b], y[0], y[1], y[2], y[3]);
+						// the reads the adjustment makes too (so that they are compiled by then)
+						if (m == GROUP) data.get(js[i], js[i + 1], js[i + 2], js[i + 3], v0, v0 + len,
+							y[0], y[1], y[2], y[3]);
 						else for (int u = 0; u < m; u++)
-							data.getShifted(js[i + u], v0, v0 + len, r[b], y[u]);
+							data.get(js[i + u], v0, v0 + len, y[u], 0);
+						for (int u = 0; u < m; u++)
+							shift(y[u], r[b], len);
 						accumulate(y, m, js, i, len, s[b], q[b], g, b * c, c, xc);
 					}
 				}
@@ -154,6 +157,12 @@ final class SiteSums {
 					gc[v] += a * d[v];
 			}
 		}
+	}
+
+	/** d = y - r over [0, len), in place. */
+	private static void shift(final double[] y, final double[] r, final int len) {
+		for (int v = 0; v < len; v++)
+			y[v] -= r[v];
 	}
 
 	private static void cross4(final double[] d0, final double[] d1, final double[] d2,
