@@ -39,11 +39,13 @@ HARMONIJ_JAVA_OPTS="-Xmx$xmx" /usr/bin/time -f "max RSS %M kB" -o "$work/time.tx
 	--categorical sex --mask "$cohort/mask.nii.gz" --out "$out" 2>/dev/null
 t1=$(date +%s.%N)
 json() { grep -o "\"$1\": *[-0-9.eEtruefals]*" "$out/run.json" | head -n 1 | sed 's/.*: *//'; }
+# "chunked" is also an option in "invocation" (what was asked); the run's own value comes last
+ran_chunked() { grep -o '"chunked": *[truefals]*' "$out/run.json" | tail -n 1 | sed 's/.*: *//'; }
 printf 'subjects %s, mask voxels %s, matrix %.2f GB float32, max heap %s MB, chunked %s\n' "$n" \
 	"$(json mask_voxels)" "$(awk -v n="$n" -v v="$(json mask_voxels)" 'BEGIN { print 4 * n * v / 1e9 }')" \
-	"$(json max_heap_mb)" "$(json chunked)"
-printf 'wall %.1f s (process); read %s s, fit %s s, write %s s\n' "$(echo "$t1 - $t0" | bc)" \
-	"$(json read)" "$(json fit)" "$(json write)"
+	"$(json max_heap_mb)" "$(ran_chunked)"
+printf 'wall %.1f s (process); read %s s, fit %s s, adjust %s s, write %s s\n' \
+	"$(echo "$t1 - $t0" | bc)" "$(json read)" "$(json fit)" "$(json adjust)" "$(json write)"
 printf 'peak heap: live %s MB, raw %s MB; %s\n' "$(json peak_live_heap_mb)" "$(json peak_heap_mb)" \
 	"$(cat "$work/time.txt")"
 rm -rf "$out"
