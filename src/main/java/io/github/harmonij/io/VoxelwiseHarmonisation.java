@@ -403,6 +403,12 @@ public final class VoxelwiseHarmonisation {
 
 		/** Out of core even if the matrix would fit in memory (see {@link Request#chunked}). */
 		public boolean chunked;
+
+		/**
+		 * Called with the work folder after everything else is written, before it becomes the
+		 * output folder (see {@link Request#finishing}); e.g. to add the extended model.
+		 */
+		public Consumer<Path> finishing;
 	}
 
 	/**
@@ -532,6 +538,7 @@ public final class VoxelwiseHarmonisation {
 			req.invocation = r.invocation;
 			req.method = "combat".equals(saved.method()) ? Method.COMBAT : Method.REGRESSION;
 			writeRunJson(dir.resolve("run.json"), req, cohort, names, result);
+			if (r.finishing != null) r.finishing.accept(dir);
 			out.commit();
 		}
 		return result;

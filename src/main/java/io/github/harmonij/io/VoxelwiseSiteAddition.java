@@ -135,32 +135,20 @@ public final class VoxelwiseSiteAddition {
 			a.invocation = r.invocation;
 			a.deflateLevel = r.deflateLevel;
 			a.chunked = r.chunked;
+			// The extended model joins the output while it is still the work folder, with
+			// run.json naming it and the addition: a folder that appears is complete.
+			a.finishing = dir -> {
+				try {
+					Files.move(work.resolve("model"), dir.resolve("model"));
+					amendRunJson(dir.resolve("run.json"), saved, added, eb, abs.resolve("model"));
+				}
+				catch (final IOException e) {
+					throw new InputException("Cannot add the extended model to " + r.out + ": " + e
+						.getMessage());
+				}
+			};
 			final VoxelwiseHarmonisation.Result result = VoxelwiseHarmonisation.apply(a, progress,
 				status, canceled);
-			// The extended model joins the committed folder; run.json names it and the addition.
-			Files.move(work.resolve("model"), abs.resolve("model"));
-			final Path runJson = abs.resolve("run.json");
-			@SuppressWarnings("unchecked")
-			final Map<String, Object> run = (Map<String, Object>) JsonReader.parse(new String(Files
-				.readAllBytes(runJson), StandardCharsets.UTF_8));
-			@SuppressWarnings("unchecked")
-			final Map<String, Object> inv = (Map<String, Object>) run.get("invocation");
-			inv.put("model", saved.source().toString());
-			final Map<String, Object> site = new LinkedHashMap<>();
-			site.put("batch", added.site());
-			site.put("subjects", added.nSubjects());
-			site.put("eb", eb.key());
-			site.put("usable_voxels", added.usable());
-			site.put("left_out_voxels", added.leftOut());
-			site.put("gamma_bar", added.gammaBar());
-			site.put("tau2", added.tau2());
-			site.put("a_prior", added.aPrior());
-			site.put("b_prior", added.bPrior());
-			site.put("iterations", added.iterations());
-			site.put("extended_model", abs.resolve("model").toString());
-			run.put("added_site", site);
-			Files.delete(runJson);
-			VoxelwiseHarmonisation.writeText(runJson, JsonWriter.write(run));
 			return String.format(java.util.Locale.ROOT, "Added site \"%s\" (%d subjects, eb=%s) " +
 				"to the model; %d voxels harmonised by the model were left unchanged for it (not " +
 				"finite or constant in its images). Extended model: %s. ", added.site(), added
@@ -181,6 +169,34 @@ public final class VoxelwiseSiteAddition {
 	}
 
 	// -- Helper methods --
+
+	/** Adds what the addition did to run.json: the model it started from, the new site's priors. */
+	private static void amendRunJson(final Path runJson, final SavedModel saved,
+		final SiteAddition.Result added, final EmpiricalBayes eb, final Path extended)
+		throws IOException
+	{
+		@SuppressWarnings("unchecked")
+		final Map<String, Object> run = (Map<String, Object>) JsonReader.parse(new String(Files
+			.readAllBytes(runJson), StandardCharsets.UTF_8));
+		@SuppressWarnings("unchecked")
+		final Map<String, Object> inv = (Map<String, Object>) run.get("invocation");
+		inv.put("model", saved.source().toString());
+		final Map<String, Object> site = new LinkedHashMap<>();
+		site.put("batch", added.site());
+		site.put("subjects", added.nSubjects());
+		site.put("eb", eb.key());
+		site.put("usable_voxels", added.usable());
+		site.put("left_out_voxels", added.leftOut());
+		site.put("gamma_bar", added.gammaBar());
+		site.put("tau2", added.tau2());
+		site.put("a_prior", added.aPrior());
+		site.put("b_prior", added.bPrior());
+		site.put("iterations", added.iterations());
+		site.put("extended_model", extended.toString());
+		run.put("added_site", site);
+		Files.delete(runJson);
+		VoxelwiseHarmonisation.writeText(runJson, JsonWriter.write(run));
+	}
 
 	private static void deleteTree(final Path dir) throws IOException {
 		try (Stream<Path> s = Files.walk(dir)) {

@@ -181,6 +181,76 @@ class SiteAdditionTest {
 		assertTrue(k.getMessage().contains("Site \"B\" is already in the model"), k.getMessage());
 	}
 
+	/**
+	 * Non-parametric empirical Bayes for the new site: sva's {@code int.eprior} written out
+	 * directly (leave-one-out weights over the site's other features, each the product over its
+	 * subjects of normal densities at gamma-hat_j with variance delta-hat^2_j).
+	 */
+	@Test
+	void theNewSitesNonParametricPriorsAreTheDirectComputation() {
+		final int nf = 6;
+		final double[] alpha = new double[nf], var = new double[nf], beta = new double[nf];
+		final double[] gamma = new double[2 * nf], delta = new double[2 * nf];
+		final Random rng = new Random(5);
+		for (int v = 0; v < nf; v++) {
+			alpha[v] = 10 * rng.nextDouble();
+			var[v] = 0.5 + rng.nextDouble();
+			beta[v] = 0.2 * rng.nextGaussian();
+			for (int k = 0; k < 2; k++) {
+				gamma[k * nf + v] = 0.3 * rng.nextGaussian();
+				delta[k * nf + v] = 0.8 + 0.4 * rng.nextDouble();
+			}
+		}
+		final HarmonisationModel model = new HarmonisationModel(HarmonisationModel.Kind.COMBAT,
+			new String[] { "A", "B" }, -1, new String[] { "age" }, new byte[nf], alpha, var, beta,
+			gamma, delta);
+		final int n = 5;
+		final double[] age = new double[n];
+		final double[][] y = new double[n][nf], cov = new double[n][1];
+		final String[] ids = new String[n];
+		for (int j = 0; j < n; j++) {
+			age[j] = cov[j][0] = 20 + 50 * rng.nextDouble();
+			ids[j] = "c" + j;
+			for (int v = 0; v < nf; v++)
+				y[j][v] = alpha[v] + age[j] * beta[v] + 0.4 + 1.3 * Math.sqrt(var[v]) * rng
+					.nextGaussian();
+		}
+		final Design d = new Design(new String[] { "C" }, new int[n], new String[] { "age" }, cov,
+			ids);
+		final double[][] z = new double[nf][n];
+		final double[] gh = new double[nf], dh = new double[nf];
+		for (int v = 0; v < nf; v++) {
+			for (int j = 0; j < n; j++) {
+				z[v][j] = (y[j][v] - alpha[v] - age[j] * beta[v]) / Math.sqrt(var[v]);
+				gh[v] += z[v][j] / n;
+			}
+			for (int j = 0; j < n; j++)
+				dh[v] += (z[v][j] - gh[v]) * (z[v][j] - gh[v]) / (n - 1);
+		}
+		final SiteAddition.Result np = SiteAddition.add(model, d, new FeatureMatrix.DoubleRows(y),
+			EmpiricalBayes.NONPARAMETRIC, false, Progress.NONE, () -> false);
+		for (int i = 0; i < nf; i++) {
+			double sl = 0, sg = 0, sd = 0;
+			for (int jf = 0; jf < nf; jf++) {
+				if (jf == i) continue;
+				double sum2 = 0;
+				for (int s = 0; s < n; s++)
+					sum2 += (z[i][s] - gh[jf]) * (z[i][s] - gh[jf]);
+				final double lh = Math.pow(2 * Math.PI * dh[jf], -n / 2.0) * Math.exp(-sum2 / (2 *
+					dh[jf]));
+				sl += lh;
+				sg += gh[jf] * lh;
+				sd += dh[jf] * lh;
+			}
+			assertEquals(sg / sl, np.model().gamma(2, i), 1e-10, "gamma* " + i);
+			assertEquals(sd / sl, np.model().delta(2, i), 1e-10 * sd / sl, "delta* " + i);
+			for (int k = 0; k < 2; k++) {
+				assertEquals(model.gamma(k, i), np.model().gamma(k, i), 0.0);
+				assertEquals(model.delta(k, i), np.model().delta(k, i), 0.0);
+			}
+		}
+	}
+
 	@Test
 	void badInputNamesTheSiteAndRows() throws IOException {
 		final Path train = tmp.resolve("train.csv"), added = tmp.resolve("s4.csv");
