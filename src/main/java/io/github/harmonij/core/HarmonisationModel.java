@@ -426,8 +426,8 @@ public final class HarmonisationModel {
 	/** Subjects read and written side by side. */
 	private static final int GROUP = 4;
 
-	/** The subjects of each site, in subject order. */
-	private static int[][] members(final int[] site, final int nb) {
+	/** The subjects of each site (site index per subject), in subject order. */
+	static int[][] members(final int[] site, final int nb) {
 		final int[] size = new int[nb];
 		for (final int b : site)
 			size[b]++;

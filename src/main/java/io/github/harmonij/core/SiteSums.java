@@ -57,7 +57,7 @@ final class SiteSums {
 	{
 		final FactoredDesign x = f.x;
 		final int k = x.nBatches, c = x.nCov, nf = f.nFeatures;
-		final int[][] members = members(x);
+		final int[][] members = HarmonisationModel.members(x.batch, k);
 		final double[] xc = x.xc;
 		VoxelBlocks.forEachBlock(nf, progress, canceled, (block, from, to) -> {
 			final int chunk = Math.min(CHUNK, to - from);
@@ -107,17 +107,6 @@ final class SiteSums {
 
 	/** Subjects per call of {@link #accumulate}: their sums are added in registers. */
 	static final int GROUP = 4;
-
-	/** The subjects of each site, in subject order. */
-	private static int[][] members(final FactoredDesign x) {
-		final int[][] m = new int[x.nBatches][];
-		final int[] fill = new int[x.nBatches];
-		for (int b = 0; b < x.nBatches; b++)
-			m[b] = new int[x.batchSize[b]];
-		for (int j = 0; j < x.n; j++)
-			m[x.batch[j]][fill[x.batch[j]]++] = j;
-		return m;
-	}
 
 	/**
 	 * For the {@code m <= GROUP} subjects {@code js[i ...]} of one site, with differences
