@@ -40,14 +40,6 @@ import java.util.function.BooleanSupplier;
  */
 public final class SiteAddition {
 
-	/** sva {@code it.sol}'s convergence threshold {@code conv = .0001}. */
-	static final double CONV = 1e-4;
-
-	/** Safety stop for {@code it.sol}; never reached in practice. */
-	static final int MAX_ITERATIONS = 10_000;
-
-	private static final double EXP_UNDERFLOW = -746;
-
 	/** The extended model and the new site's estimates and priors (diagnostics). */
 	public static final class Result {
 
@@ -244,23 +236,31 @@ public final class SiteAddition {
 				? gammaHat[v] : model.location(v);
 		else {
 			final double[] g = new double[nf], d = new double[nf];
+			final SiteEmpiricalBayes sb = new SiteEmpiricalBayes(nf, gammaHat, s2, 0, use, n, null);
 			if (eb != EmpiricalBayes.NONE) {
 				if (usable < 2) throw new InputException("Site \"" + site + "\" has " + usable +
 					" usable features (finite and not constant in its subjects, and harmonised by the " +
 					"model); empirical Bayes needs at least 2. Use eb=none or check the images.");
-				priors(r, gammaHat, s2, use, meanOnly, canceled);
+				sb.priors(meanOnly, canceled);
+				r.gammaBar = sb.gammaBar;
+				r.tau2 = sb.tau2;
+				r.aPrior = sb.aPrior;
+				r.bPrior = sb.bPrior;
 			}
 			if (eb == EmpiricalBayes.NONE) for (int v = 0; v < nf; v++) {
 				g[v] = gammaHat[v];
 				d[v] = s2[v];
 			}
-			else if (eb == EmpiricalBayes.NONPARAMETRIC) nonParametric(r, gammaHat, s2, use, n,
-				meanOnly, g, d, progress, canceled);
+			else if (eb == EmpiricalBayes.NONPARAMETRIC) sb.nonParametric(meanOnly, g, d, 0, progress,
+				canceled);
 			else if (meanOnly) for (int v = 0; v < nf; v++) {
-				g[v] = (r.tau2 * gammaHat[v] + r.gammaBar) / (r.tau2 + 1);
+				g[v] = sb.postMean(gammaHat[v]);
 				d[v] = 1;
 			}
-			else iterate(r, gammaHat, s2, use, n, g, d, canceled);
+			else {
+				sb.parametric(g, d, 0, canceled);
+				r.iterations = sb.iterations;
+			}
 			for (int v = 0; v < nf; v++) {
 				final boolean h = model.status(v) == FeatureStatus.HARMONISED;
 				gamma[off + v] = !h ? Double.NaN : use[v] ? g[v] : 0;
@@ -334,150 +334,4 @@ public final class SiteAddition {
 		return site;
 	}
 
-	// -- Helper methods --
-
-	/** sva priors over the usable features; per-block partial sums combined in block order. */
-	private static void priors(final Result r, final double[] gh, final double[] s2,
-		final boolean[] use, final boolean meanOnly, final BooleanSupplier canceled)
-	{
-		final int nf = gh.length, nb = VoxelBlocks.nBlocks(nf);
-		final double[] part = new double[2 * nb];
-		double kept = 0;
-		for (final boolean u : use)
-			if (u) kept++;
-		final double[] mean = new double[2];
-		for (int pass = 0; pass < 2; pass++) {
-			final int ps = pass;
-			VoxelBlocks.forEachBlock(nf, Progress.NONE, canceled, (block, from, to) -> {
-				double sg = 0, sd = 0;
-				for (int v = from; v < to; v++) {
-					if (!use[v]) continue;
-					if (ps == 0) {
-						sg += gh[v];
-						sd += s2[v];
-					}
-					else {
-						sg += (gh[v] - mean[0]) * (gh[v] - mean[0]);
-						sd += (s2[v] - mean[1]) * (s2[v] - mean[1]);
-					}
-				}
-				part[2 * block] = sg;
-				part[2 * block + 1] = sd;
-			});
-			double sg = 0, sd = 0;
-			for (int b = 0; b < nb; b++) {
-				sg += part[2 * b];
-				sd += part[2 * b + 1];
-			}
-			if (ps == 0) {
-				mean[0] = sg / kept;
-				mean[1] = sd / kept;
-			}
-			else {
-				r.gammaBar = mean[0];
-				r.tau2 = sg / (kept - 1);
-				final double m = mean[1], v2 = sd / (kept - 1);
-				r.aPrior = meanOnly ? Double.NaN : (2 * v2 + m * m) / v2;
-				r.bPrior = meanOnly ? Double.NaN : (m * v2 + m * m * m) / v2;
-			}
-		}
-	}
-
-	/**
-	 * sva {@code it.sol} with n = the new site's size, all usable features in lockstep;
-	 * sum_j (z_j - g)^2 = (n - 1) s^2 + n (gammaHat - g)^2.
-	 */
-	private static void iterate(final Result r, final double[] gh, final double[] s2,
-		final boolean[] use, final int n, final double[] g, final double[] d,
-		final BooleanSupplier canceled)
-	{
-		final int nf = gh.length, nb = VoxelBlocks.nBlocks(nf);
-		final double t2 = r.tau2, gb = r.gammaBar, a = r.aPrior, b = r.bPrior;
-		for (int v = 0; v < nf; v++) {
-			g[v] = gh[v];
-			d[v] = s2[v];
-		}
-		final double[] change = new double[nb];
-		int count = 0;
-		double max;
-		do {
-			if (canceled.getAsBoolean()) throw new CancellationException();
-			VoxelBlocks.forEachBlock(nf, Progress.NONE, canceled, (block, from, to) -> {
-				double m = Double.NEGATIVE_INFINITY;
-				for (int v = from; v < to; v++) {
-					if (!use[v]) continue;
-					final double gOld = g[v], dOld = d[v];
-					final double gNew = (t2 * n * gh[v] + dOld * gb) / (t2 * n + dOld);
-					final double dev = gh[v] - gNew;
-					final double sum2 = (n - 1) * s2[v] + n * dev * dev;
-					final double dNew = (0.5 * sum2 + b) / (n / 2.0 + a - 1);
-					final double cg = Math.abs(gNew - gOld) / gOld;
-					final double cd = Math.abs(dNew - dOld) / dOld;
-					if (cg > m) m = cg;
-					if (cd > m) m = cd;
-					g[v] = gNew;
-					d[v] = dNew;
-				}
-				change[block] = m;
-			});
-			max = Double.NEGATIVE_INFINITY;
-			for (final double c : change)
-				max = Math.max(max, c);
-			count++;
-		}
-		while (max > CONV && count < MAX_ITERATIONS);
-		r.iterations = count;
-	}
-
-	/**
-	 * sva {@code int.eprior} over the usable features of the new site: for each feature i,
-	 * weights LH_j = (2 pi d_j)^(-n/2) exp(-sum_s (z_is - g_j)^2 / (2 d_j)) over every other usable
-	 * feature j, evaluated relative to their maximum. O(V^2).
-	 */
-	private static void nonParametric(final Result r, final double[] gh, final double[] s2,
-		final boolean[] use, final int n, final boolean meanOnly, final double[] gs,
-		final double[] ds, final Progress progress, final BooleanSupplier canceled)
-	{
-		final int nf = gh.length;
-		int m = 0;
-		for (final boolean u : use)
-			if (u) m++;
-		final int[] idx = new int[m];
-		final double[] g = new double[m], d = new double[m], lg = new double[m], w = new double[m];
-		for (int v = 0, i = 0; v < nf; v++)
-			if (use[v]) {
-				idx[i] = v;
-				g[i] = gh[v];
-				d[i] = meanOnly ? 1 : s2[v];
-				lg[i] = Math.log(2 * Math.PI * d[i]);
-				w[i] = 1 / (2 * d[i]);
-				i++;
-			}
-		final int mm = m;
-		VoxelBlocks.forEachBlock(m, progress, canceled, (block, from, to) -> {
-			for (int i = from; i < to; i++) {
-				final double gi = g[i], ssi = (n - 1) * (meanOnly ? 0 : s2[idx[i]]);
-				double max = Double.NEGATIVE_INFINITY;
-				for (int j = 0; j < mm; j++) {
-					if (j == i) continue;
-					final double dg = gi - g[j];
-					final double l = -n / 2.0 * lg[j] - w[j] * (ssi + n * dg * dg);
-					if (l > max) max = l;
-				}
-				double s = 0, sg = 0, sd = 0;
-				for (int j = 0; j < mm; j++) {
-					if (j == i) continue;
-					final double dg = gi - g[j];
-					final double l = -n / 2.0 * lg[j] - w[j] * (ssi + n * dg * dg) - max;
-					if (l < EXP_UNDERFLOW) continue;
-					final double e = Math.exp(l);
-					s += e;
-					sg += g[j] * e;
-					sd += d[j] * e;
-				}
-				gs[idx[i]] = sg / s;
-				ds[idx[i]] = meanOnly ? 1 : sd / s;
-			}
-		});
-	}
 }
