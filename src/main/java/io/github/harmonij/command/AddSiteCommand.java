@@ -13,7 +13,6 @@ import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 import org.scijava.widget.FileWidget;
 
-import io.github.harmonij.core.EmpiricalBayes;
 import io.github.harmonij.io.VoxelwiseSiteAddition;
 
 /**
@@ -68,8 +67,7 @@ public class AddSiteCommand extends ContextCommand {
 			final VoxelwiseSiteAddition.Request r = new VoxelwiseSiteAddition.Request();
 			r.model = model.toPath();
 			r.manifest = manifest.toPath();
-			r.eb = eb == null || eb.trim().isEmpty() || "model".equals(eb.trim()) ? null
-				: EmpiricalBayes.parse(eb);
+			r.eb = CommandSupport.ebOrModel(eb);
 			r.clamp = clamp;
 			r.out = out.toPath();
 			r.invocation.put("command", "add-site");

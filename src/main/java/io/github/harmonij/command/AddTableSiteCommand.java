@@ -13,7 +13,6 @@ import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 import org.scijava.widget.FileWidget;
 
-import io.github.harmonij.core.EmpiricalBayes;
 
 /**
  * Adds a new site to a saved table model without changing the old sites' parameters, saves the
@@ -65,9 +64,8 @@ public class AddTableSiteCommand extends ContextCommand {
 	@Override
 	public void run() {
 		summary = CommandSupport.run(this, log, status, () -> {
-			final String s = TableSiteAddition.add(model, table, out, model_out, eb == null || eb
-				.trim().isEmpty() || "model".equals(eb.trim()) ? null : EmpiricalBayes.parse(eb),
-				clamp, CommandSupport.progress(status), this::isCanceled);
+			final String s = TableSiteAddition.add(model, table, out, model_out, CommandSupport
+				.ebOrModel(eb), clamp, CommandSupport.progress(status), this::isCanceled);
 			log.info(s);
 			return s;
 		});

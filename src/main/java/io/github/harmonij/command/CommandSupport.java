@@ -13,6 +13,7 @@ import org.scijava.app.StatusService;
 import org.scijava.command.ContextCommand;
 import org.scijava.log.LogService;
 
+import io.github.harmonij.core.EmpiricalBayes;
 import io.github.harmonij.core.InputException;
 import io.github.harmonij.core.Progress;
 
@@ -41,6 +42,15 @@ final class CommandSupport {
 	}
 
 	/** @throws InputException naming the option when a required file is missing */
+	/**
+	 * The empirical Bayes mode an add-site command asks for: null for "model" (or blank), the
+	 * mode the saved model was fitted with.
+	 */
+	static EmpiricalBayes ebOrModel(final String eb) {
+		final String e = blankToNull(eb);
+		return e == null || "model".equals(e) ? null : EmpiricalBayes.parse(e);
+	}
+
 	static void require(final Object value, final String key, final String what) {
 		if (value == null || value instanceof File && ((File) value).getPath().isEmpty())
 			throw new InputException("The option " + key + "=... is required: " + what + ".");

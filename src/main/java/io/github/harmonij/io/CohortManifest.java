@@ -92,9 +92,7 @@ public final class CohortManifest {
 			for (int r = 0; r < n; r++)
 				if (images[r] != null) fallbackIds[r] = t.cell(r, imageCol).trim();
 
-		final DesignParts parts = DesignParts.read(t, spec.batchColumn(), spec.idColumn(), spec
-			.allCovariates(), spec.categorical(), spec.smooth(), spec.smoothDf(), spec
-				.minSubjectsPerBatch(), spec.referenceBatch(), fallbackIds, imageCol < 0, forApply,
+		final DesignParts parts = DesignParts.read(t, spec, fallbackIds, imageCol < 0, forApply,
 			problems);
 		if (imageCol >= 0) checkImages(t, imageCol, images, invalid, parts.ids, dir, problems);
 		Csv.throwProblems(name, problems, "nothing was read");

@@ -56,35 +56,22 @@ final class DesignParts {
 	}
 
 	/**
-	 * @param batchColumn name of the batch column
-	 * @param idColumnName named id column, or null to use a default one if present
-	 * @param covariates covariate names
-	 * @param categorical categorical covariates; names not among {@code covariates} are appended
-	 * @param minPerBatch smallest allowed batch
-	 * @param referenceBatch reference batch level, or null
+	 * The design of a manifest or table as {@code spec} names it (batch, id and covariate columns,
+	 * smallest batch, reference batch); for {@code forApply}, no check of the number of batches or
+	 * their sizes (new subjects to harmonise with a saved model may come from one site, one
+	 * subject each).
+	 *
 	 * @param fallbackIds ids used where there is no id column, one per row
 	 * @param fallbackIsLabel true if fallback ids are mere row labels (not quoted in messages)
 	 */
-	static DesignParts read(final CsvTable t, final String batchColumn,
-		final String idColumnName, final List<String> covariates, final List<String> categorical,
-		final int minPerBatch, final String referenceBatch, final String[] fallbackIds,
-		final boolean fallbackIsLabel, final List<String> problems)
+	static DesignParts read(final CsvTable t, final ModelSpec<?> spec, final String[] fallbackIds,
+		final boolean fallbackIsLabel, final boolean forApply, final List<String> problems)
 	{
-		return read(t, batchColumn, idColumnName, covariates, categorical, List.of(), 4,
-			minPerBatch, referenceBatch, fallbackIds, fallbackIsLabel, false, problems);
-	}
-
-	/**
-	 * As above, with smooth covariates ({@code smooth}, each with {@code smoothDf} degrees of
-	 * freedom) and, for {@code forApply}, no check of the number of batches or their sizes (new
-	 * subjects to harmonise with a saved model may come from one site, one subject each).
-	 */
-	static DesignParts read(final CsvTable t, final String batchColumn,
-		final String idColumnName, final List<String> covariates, final List<String> categorical,
-		final List<String> smooth, final int smoothDf, final int minPerBatch,
-		final String referenceBatch, final String[] fallbackIds, final boolean fallbackIsLabel,
-		final boolean forApply, final List<String> problems)
-	{
+		final String batchColumn = spec.batchColumn(), idColumnName = spec.idColumn();
+		final List<String> covariates = spec.allCovariates(), categorical = spec.categorical();
+		final List<String> smooth = spec.smooth();
+		final int smoothDf = spec.smoothDf(), minPerBatch = spec.minSubjectsPerBatch();
+		final String referenceBatch = spec.referenceBatch();
 		final String name = t.name();
 		final int n = t.nRows();
 

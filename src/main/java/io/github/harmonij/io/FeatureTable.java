@@ -99,9 +99,7 @@ public final class FeatureTable {
 		final String[] rowLabels = new String[n];
 		for (int r = 0; r < n; r++)
 			rowLabels[r] = "row " + t.lineOf(r);
-		final DesignParts parts = DesignParts.read(t, spec.batchColumn(), spec.idColumn(), spec
-			.allCovariates(), spec.categorical(), spec.smooth(), spec.smoothDf(), spec
-				.minSubjectsPerBatch(), spec.referenceBatch(), rowLabels, true, forApply, problems);
+		final DesignParts parts = DesignParts.read(t, spec, rowLabels, true, forApply, problems);
 
 		final Map<Integer, String> roles = new HashMap<>();
 		if (parts.idColumn >= 0) roles.put(parts.idColumn, "the id column");

@@ -375,8 +375,7 @@ public final class VoxelwiseHarmonisation {
 		final long tPrepared, final long adjustNanos, final long tTests, final long tWritten,
 		final long tWrite, final boolean siteTests)
 	{
-		final long rows = adjustNanos / Math.max(1, Parallelization.getTaskExecutor()
-			.getParallelism());
+		final long rows = wallShare(adjustNanos);
 		result.timings.put("fit", seconds(tRead, tFit));
 		result.timings.put("adjust", seconds(tFit, tPrepared + rows));
 		if (siteTests) result.timings.put("site_tests", seconds(tPrepared, tTests));
@@ -524,8 +523,7 @@ public final class VoxelwiseHarmonisation {
 			writeSummary(dir.resolve("summary.csv"), design, before, after, result);
 			// apply: preparing the coefficients and harmonising the rows while they are written
 			// (the threads' summed time over the thread count); write: the rest of writing
-			final long rows = adjustNanos / Math.max(1, Parallelization.getTaskExecutor()
-				.getParallelism());
+			final long rows = wallShare(adjustNanos);
 			result.timings.put("read", seconds(t0, tRead));
 			result.timings.put("apply", seconds(tRead, tPrepared + rows));
 			result.timings.put("write", seconds(tPrepared + rows, tWrite));
@@ -704,6 +702,11 @@ public final class VoxelwiseHarmonisation {
 			throw new InputException("Cannot remove the temporary folder " + dir + ": " + e
 				.getMessage());
 		}
+	}
+
+	/** Time summed over the threads of the current executor, as wall time: over their number. */
+	private static long wallShare(final long threadNanos) {
+		return threadNanos / Math.max(1, Parallelization.getTaskExecutor().getParallelism());
 	}
 
 	private static double seconds(final long from, final long to) {
