@@ -125,7 +125,7 @@ machine() {
 	local cpu mem java_v r_v sva_v blas
 	cpu="$(grep -m1 '^model name' /proc/cpuinfo | sed 's/.*: //')"
 	mem="$(awk '/^MemTotal/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo)"
-	java_v="$(java -version 2>&1 | head -n 1)"
+	java_v="$(java -version 2>&1)"; java_v="${java_v%%$'\n'*}"
 	r_v="$(Rscript -e 'cat(R.version.string)' 2>/dev/null)"
 	sva_v="$(Rscript -e 'cat(as.character(packageVersion("sva")))' 2>/dev/null)"
 	blas="$(Rscript -e 'cat(extSoftVersion()[["BLAS"]], La_library())' 2>/dev/null || true)"
