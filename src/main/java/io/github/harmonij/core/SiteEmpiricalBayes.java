@@ -136,13 +136,15 @@ final class SiteEmpiricalBayes {
 			g[gdOff + v] = gh[off + v];
 			d[gdOff + v] = s2[off + v];
 		}
-		final double[] change = new double[nb];
+		final boolean[] changed = new boolean[nb];
 		int count = 0;
-		double max;
+		boolean again;
 		do {
 			if (canceled.getAsBoolean()) throw new CancellationException();
 			VoxelBlocks.forEachBlock(nf, Progress.NONE, canceled, (block, from, to) -> {
-				double m = Double.NEGATIVE_INFINITY;
+				// whether some feature of the block changed by more than CONV: once one has, the
+				// changes of the others (two divisions each) are not needed
+				boolean moved = false;
 				for (int v = from; v < to; v++) {
 					if (!use[v]) continue;
 					final int i = off + v, o = gdOff + v;
@@ -152,22 +154,20 @@ final class SiteEmpiricalBayes {
 					final double dev = ghv - gNew;
 					final double sum2 = (nv - 1) * s2[i] + nv * dev * dev;
 					final double dNew = (0.5 * sum2 + b) / (nv / 2 + a - 1);
-					final double cg = Math.abs(gNew - gOld) / gOld;
-					final double cd = Math.abs(dNew - dOld) / dOld;
 					// 0/0 (no change at zero) would stop sva with an error; count it as converged
-					if (cg > m) m = cg;
-					if (cd > m) m = cd;
+					if (!moved) moved = Math.abs(gNew - gOld) / gOld > CONV || Math.abs(dNew - dOld) /
+						dOld > CONV;
 					g[o] = gNew;
 					d[o] = dNew;
 				}
-				change[block] = m;
+				changed[block] = moved;
 			});
-			max = Double.NEGATIVE_INFINITY;
-			for (final double c : change)
-				max = Math.max(max, c);
+			again = false;
+			for (final boolean c : changed)
+				again |= c;
 			count++;
 		}
-		while (max > CONV && count < MAX_ITERATIONS);
+		while (again && count < MAX_ITERATIONS);
 		iterations = count;
 	}
 

@@ -40,8 +40,11 @@ import java.util.function.BooleanSupplier;
  */
 final class SiteSums {
 
-	/** Features per run inside a block: K (3 + C) runs of doubles stay in L2. */
-	static final int CHUNK = 2048;
+	/**
+	 * Features per run inside a block: four rows and the site's 3 + C runs of doubles stay in L2 (1024:
+	 * about 8% faster than 2048 or 512 on one core here).
+	 */
+	static final int CHUNK = 1024;
 
 	/**
 	 * A subtraction {@code a - b} keeping less than 2^-10 of {@code a} is redone exactly: the
