@@ -405,9 +405,24 @@ public final class VoxelwiseHarmonisation {
 
 		/**
 		 * Called with the work folder after everything else is written, before it becomes the
-		 * output folder (see {@link Request#finishing}); e.g. to add the extended model.
+		 * output folder (see {@link Request#finishing}); e.g. to complete run.json.
 		 */
 		public Consumer<Path> finishing;
+	}
+
+	/**
+	 * A model made from the images themselves, after they are read and before they are
+	 * harmonised (add-site fits the new site against the saved model): the images are read once.
+	 */
+	@FunctionalInterface
+	interface ModelFromImages {
+
+		/**
+		 * @param matrix the masked images as read (subjects in manifest order)
+		 * @param dir the output's work folder, where the model may be written
+		 * @return the model to apply
+		 */
+		SavedModel fit(FeatureMatrix matrix, Path dir);
 	}
 
 	/**
@@ -443,11 +458,20 @@ public final class VoxelwiseHarmonisation {
 		final Cohort cohort = CohortManifest.readForApply(r.manifest, CohortSpec.batch(saved
 			.batchColumn()).minSubjectsPerBatch(1));
 		final List<String> warnings = new ArrayList<>();
-		final Design design = saved.designFor(cohort.table(), cohort.subjectIds(), cohort.batches(),
-			r.clamp, warnings);
+		saved.designFor(cohort.table(), cohort.subjectIds(), cohort.batches(), r.clamp, warnings);
 		for (final String w : warnings)
 			status.accept("Warning: " + w);
-		final NiftiHeader grid = saved.grid();
+		final NiftiHeader[] headers = checkImages(cohort, saved.grid());
+		return apply(r, saved, cohort, headers, warnings, null, progress, status, canceled, heap,
+			t0);
+	}
+
+	/**
+	 * The headers of the cohort's images, checked against the model's grid (one volume each).
+	 *
+	 * @throws InputException listing every image that cannot be read or does not fit
+	 */
+	static NiftiHeader[] checkImages(final Cohort cohort, final NiftiHeader grid) {
 		final int n = cohort.nSubjects();
 		final NiftiHeader[] headers = new NiftiHeader[n];
 		final List<String> problems = new ArrayList<>();
@@ -469,8 +493,21 @@ public final class VoxelwiseHarmonisation {
 		}
 		InputException.throwIfAny(cohort.manifest().getFileName() + ": " + problems.size() +
 			" images do not fit the model:", problems);
+		return headers;
+	}
+
+	/**
+	 * Reads the checked images once into the output's work folder and harmonises them with
+	 * {@code saved}, or with the model {@code fitFirst} makes from them (its time is run.json's
+	 * "fit").
+	 */
+	static Result apply(final ApplyRequest r, final SavedModel saved, final Cohort cohort,
+		final NiftiHeader[] headers, final List<String> warnings, final ModelFromImages fitFirst,
+		final Progress progress, final Consumer<String> status, final BooleanSupplier canceled,
+		final HeapMonitor heap, final long t0)
+	{
+		final int n = cohort.nSubjects();
 		final boolean[] mask = saved.mask();
-		final io.github.harmonij.core.HarmonisationModel model = saved.model();
 		final String[] names = outputNames(cohort);
 		final Result result = new Result();
 		try (OutputFolder out = OutputFolder.create(r.out)) {
@@ -487,12 +524,19 @@ public final class VoxelwiseHarmonisation {
 			if (result.chunked) storage.spillDir = spill;
 			status.accept("Reading " + n + " images");
 			final double[][] before = new double[n][], after = new double[n][];
-			final long tRead, tPrepared, adjustNanos;
+			final long tRead, tFit, tPrepared, adjustNanos;
 			final boolean[] harmonised;
+			final HarmonisationModel model;
+			final Design design;
 			try (CohortMatrix cm = CohortMatrix.read(cohort, headers, mask, storage, progress,
 				canceled))
 			{
 				tRead = System.nanoTime();
+				final SavedModel use = fitFirst == null ? saved : fitFirst.fit(cm.matrix(), dir);
+				model = use.model();
+				design = use.designFor(cohort.table(), cohort.subjectIds(), cohort.batches(), r.clamp,
+					new ArrayList<>());
+				tFit = System.nanoTime();
 				final int[] index = cm.index();
 				harmonised = new boolean[index.length];
 				for (int k = 0; k < index.length; k++)
@@ -525,7 +569,8 @@ public final class VoxelwiseHarmonisation {
 			// (the threads' summed time over the thread count); write: the rest of writing
 			final long rows = wallShare(adjustNanos);
 			result.timings.put("read", seconds(t0, tRead));
-			result.timings.put("apply", seconds(tRead, tPrepared + rows));
+			if (fitFirst != null) result.timings.put("fit", seconds(tRead, tFit));
+			result.timings.put("apply", seconds(tFit, tPrepared + rows));
 			result.timings.put("write", seconds(tPrepared + rows, tWrite));
 			result.timings.put("total", seconds(t0, System.nanoTime()));
 			result.peakHeapMb = heap.rawPeakMb();

@@ -6,14 +6,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 import io.github.harmonij.core.Design;
 import io.github.harmonij.core.EmpiricalBayes;
@@ -24,11 +22,11 @@ import io.github.harmonij.core.SiteAddition;
 /**
  * Adds a new site to a saved voxelwise model ({@link SiteAddition}) and harmonises its subjects:
  * reads the new images on the model's mask, fits the site against the frozen parameters, writes
- * the extended model, then runs {@link VoxelwiseHarmonisation#apply} with it. The output folder
- * holds {@code model/} (the extended model, same format), {@code harmonised/},
- * {@code difference/}, {@code summary.csv} and {@code run.json} (with an {@code added_site}
- * record). The images are read twice (fit, then apply), so that the apply step is the one every
- * saved model goes through.
+ * the extended model, then harmonises the images with it as {@link VoxelwiseHarmonisation#apply}
+ * does. The output folder holds {@code model/} (the extended model, same format),
+ * {@code harmonised/}, {@code difference/}, {@code summary.csv} and {@code run.json} (with an
+ * {@code added_site} record, and the fit's time). The images are read once: the fit and the apply
+ * use the same rows.
  */
 public final class VoxelwiseSiteAddition {
 
@@ -66,6 +64,7 @@ public final class VoxelwiseSiteAddition {
 	public static String run(final Request r, final Progress progress,
 		final Consumer<String> status, final BooleanSupplier canceled)
 	{
+		final long t0 = System.nanoTime();
 		if (r.out == null) throw new InputException("No output folder given: set out=[folder].");
 		OutputFolder.checkUsable(r.out);
 		final SavedModel saved = SavedModel.read(r.model);
@@ -76,96 +75,62 @@ public final class VoxelwiseSiteAddition {
 		final List<String> warnings = new ArrayList<>();
 		final Design design = saved.designForNewSite(cohort.table(), cohort.subjectIds(), cohort
 			.batches(), r.clamp, warnings);
+		for (final String w : warnings)
+			status.accept("Warning: " + w);
 		final boolean meanOnly = saved.meanOnly();
 		SiteAddition.validate(saved.model(), design, meanOnly);
 		final EmpiricalBayes eb = r.eb != null ? r.eb : saved.eb();
-		final NiftiHeader grid = saved.grid();
-		final int n = cohort.nSubjects();
-		final NiftiHeader[] headers = new NiftiHeader[n];
-		final List<String> problems = new ArrayList<>();
-		for (int j = 0; j < n; j++) {
-			try {
-				headers[j] = NiftiIO.readHeader(cohort.image(j));
-			}
-			catch (final InputException e) {
-				problems.add(CohortMatrix.where(cohort, j) + ": " + e.getMessage());
-				continue;
-			}
-			final String diff = grid.gridDifference(headers[j]);
-			if (headers[j].nVolumes() != 1) problems.add(CohortMatrix.where(cohort, j) + ": " +
-				cohort.image(j).getFileName() + " has " + headers[j].nVolumes() + " volumes; each " +
-				"manifest row needs one 3-D image. Split the file into volumes.");
-			else if (diff != null) problems.add(CohortMatrix.where(cohort, j) + ": " + cohort.image(
-				j).getFileName() + " is not on the model's grid (" + diff + "). Resample it to the " +
-				"template the model was fitted on.");
-		}
-		InputException.throwIfAny(cohort.manifest().getFileName() + ": " + problems.size() +
-			" images do not fit the model:", problems);
+		final NiftiHeader[] headers = VoxelwiseHarmonisation.checkImages(cohort, saved.grid());
 		final Path abs = r.out.toAbsolutePath().normalize();
-		final Path work = abs.getParent().resolve("." + abs.getFileName() + ".model.partial");
-		try {
-			if (Files.exists(work)) deleteTree(work); // left by a run that was killed
-			Files.createDirectories(work.resolve("model"));
-			final SiteAddition.Result added;
-			final CohortMatrix.Storage storage = CohortMatrix.Storage.inMemory();
-			long maskVoxels = 0;
-			for (final boolean m : saved.mask())
-				if (m) maskVoxels++;
-			if (r.chunked || 4.0 * maskVoxels * n > VoxelwiseHarmonisation.IN_MEMORY_FRACTION *
-				Runtime.getRuntime().maxMemory()) storage.spillDir = work;
-			status.accept("Reading " + n + " images of site \"" + design.batchLevel(0) + "\"");
-			try (CohortMatrix cm = CohortMatrix.read(cohort, headers, saved.mask(), storage,
-				progress, canceled))
-			{
-				status.accept("Fitting site \"" + design.batchLevel(0) + "\" against the frozen model");
-				added = SiteAddition.add(saved.model(), design, cm.matrix(), eb, meanOnly, progress,
-					canceled);
-			}
+		final VoxelwiseHarmonisation.ApplyRequest a = new VoxelwiseHarmonisation.ApplyRequest();
+		a.manifest = r.manifest;
+		a.clamp = r.clamp;
+		a.out = r.out;
+		a.invocation = r.invocation;
+		a.deflateLevel = r.deflateLevel;
+		a.chunked = r.chunked;
+		final SiteAddition.Result[] added = new SiteAddition.Result[1];
+		// The images are read once: the site is fitted on them, the extended model is written
+		// into the output's work folder and read back, and the apply that every saved model goes
+		// through harmonises the same rows with it.
+		final VoxelwiseHarmonisation.ModelFromImages fit = (matrix, dir) -> {
+			status.accept("Fitting site \"" + design.batchLevel(0) + "\" against the frozen model");
+			added[0] = SiteAddition.add(saved.model(), design, matrix, eb, meanOnly, progress,
+				canceled);
 			final Map<String, Object> record = new LinkedHashMap<>();
 			record.put("eb", eb.key());
 			record.put("manifest", r.manifest.toAbsolutePath().toString());
 			record.put("from_model", saved.source().toString());
-			SavedModel.writeVoxelwiseExtended(work.resolve("model"), saved, added, record,
-				r.deflateLevel);
-			final VoxelwiseHarmonisation.ApplyRequest a = new VoxelwiseHarmonisation.ApplyRequest();
-			a.model = work.resolve("model");
-			a.manifest = r.manifest;
-			a.clamp = r.clamp;
-			a.out = r.out;
-			a.invocation = r.invocation;
-			a.deflateLevel = r.deflateLevel;
-			a.chunked = r.chunked;
-			// The extended model joins the output while it is still the work folder, with
-			// run.json naming it and the addition: a folder that appears is complete.
-			a.finishing = dir -> {
-				try {
-					Files.move(work.resolve("model"), dir.resolve("model"));
-					amendRunJson(dir.resolve("run.json"), saved, added, eb, abs.resolve("model"));
-				}
-				catch (final IOException e) {
-					throw new InputException("Cannot add the extended model to " + r.out + ": " + e
-						.getMessage());
-				}
-			};
-			final VoxelwiseHarmonisation.Result result = VoxelwiseHarmonisation.apply(a, progress,
-				status, canceled);
-			return String.format(java.util.Locale.ROOT, "Added site \"%s\" (%d subjects, eb=%s) " +
-				"to the model; %d voxels harmonised by the model were left unchanged for it (not " +
-				"finite or constant in its images). Extended model: %s. ", added.site(), added
-					.nSubjects(), eb.key(), added.leftOut(), abs.resolve("model")) + result.summary();
-		}
-		catch (final IOException e) {
-			throw new InputException("Cannot write the extended model to " + r.out + ": " + e
-				.getMessage());
-		}
-		finally {
+			final Path model = dir.resolve("model");
 			try {
-				if (Files.exists(work)) deleteTree(work);
+				Files.createDirectories(model);
+				SavedModel.writeVoxelwiseExtended(model, saved, added[0], record, r.deflateLevel);
 			}
 			catch (final IOException e) {
-				status.accept("Warning: could not remove " + work + ": " + e.getMessage());
+				throw new InputException("Cannot write the extended model to " + r.out + ": " + e
+					.getMessage());
 			}
+			return SavedModel.read(model);
+		};
+		// run.json names the extended model and the addition before the folder is committed
+		a.finishing = dir -> {
+			try {
+				amendRunJson(dir.resolve("run.json"), saved, added[0], eb, abs.resolve("model"));
+			}
+			catch (final IOException e) {
+				throw new InputException("Cannot complete " + r.out.resolve("run.json") + ": " + e
+					.getMessage());
+			}
+		};
+		final VoxelwiseHarmonisation.Result result;
+		try (HeapMonitor heap = HeapMonitor.start()) {
+			result = VoxelwiseHarmonisation.apply(a, saved, cohort, headers, warnings, fit, progress,
+				status, canceled, heap, t0);
 		}
+		return String.format(java.util.Locale.ROOT, "Added site \"%s\" (%d subjects, eb=%s) " +
+			"to the model; %d voxels harmonised by the model were left unchanged for it (not " +
+			"finite or constant in its images). Extended model: %s. ", added[0].site(), added[0]
+				.nSubjects(), eb.key(), added[0].leftOut(), abs.resolve("model")) + result.summary();
 	}
 
 	// -- Helper methods --
@@ -196,12 +161,5 @@ public final class VoxelwiseSiteAddition {
 		run.put("added_site", site);
 		Files.delete(runJson);
 		VoxelwiseHarmonisation.writeText(runJson, JsonWriter.write(run));
-	}
-
-	private static void deleteTree(final Path dir) throws IOException {
-		try (Stream<Path> s = Files.walk(dir)) {
-			for (final Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator)
-				Files.delete(p);
-		}
 	}
 }
