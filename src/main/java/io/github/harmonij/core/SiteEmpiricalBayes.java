@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
 package io.github.harmonij.core;
 
+import java.lang.management.ManagementFactory;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
+
+import com.sun.management.HotSpotDiagnosticMXBean;
 
 /**
  * Empirical Bayes for one site, as sva computes it: the priors over the site's usable features,
@@ -228,7 +231,9 @@ final class SiteEmpiricalBayes {
 				final double gi = g[i] - shift;
 				final double s1 = ni * gi;
 				final double s2i = (ni - 1) * s2[off + idx[i]] + ni * gi * gi;
-				for (int j = 0; j < m; j++)
+				if (FMA) for (int j = 0; j < m; j++)
+					l[j] = Math.fma(s2i, cj[j], Math.fma(s1, bj[j], ni * pj[j]));
+				else for (int j = 0; j < m; j++)
 					l[j] = ni * pj[j] + s1 * bj[j] + s2i * cj[j];
 				l[i] = Double.NEGATIVE_INFINITY;
 				double max = Double.NEGATIVE_INFINITY;
@@ -295,10 +300,21 @@ final class SiteEmpiricalBayes {
 	 * ulp of the squarings: 3e-14 measured over [-61.5, 0]. That is below the rounding of the
 	 * log-likelihoods themselves (absolute ~1e-13 for values around -1000, i.e. the same relative
 	 * error in the weights), and changes gamma* by at most 3e-14 of the spread of gamma-hat.
-	 * Two loops, because one would exceed C2's unrolling budget and stay scalar.
+	 * Two loops, because one would exceed C2's unrolling budget and stay scalar. Where the machine
+	 * has fused multiply-adds ({@link #FMA}) the polynomial uses them: about 20% faster, and one
+	 * rounding a step instead of two (the results differ from the plain version by about 1e-14
+	 * relative; both are checked against Math.exp).
 	 */
 	static void expShifted(final double[] l, final double max, final double cut, final double[] e,
 		final int m)
+	{
+		if (FMA) expShiftedFma(l, max, cut, e, m);
+		else expShiftedMulAdd(l, max, cut, e, m);
+	}
+
+	/** {@link #expShifted} with a multiply and an add a step. */
+	static void expShiftedMulAdd(final double[] l, final double max, final double cut,
+		final double[] e, final int m)
 	{
 		for (int j = 0; j < m; j++) {
 			final double u = Math.max(l[j] - max, -cut) * 0x1p-6;
@@ -333,6 +349,59 @@ final class SiteEmpiricalBayes {
 			p *= p;
 			p *= p;
 			e[j] = p;
+		}
+	}
+
+	/** {@link #expShifted} with fused multiply-adds. */
+	static void expShiftedFma(final double[] l, final double max, final double cut,
+		final double[] e, final int m)
+	{
+		for (int j = 0; j < m; j++) {
+			final double u = Math.max(l[j] - max, -cut) * 0x1p-6;
+			double p = F18;
+			p = Math.fma(p, u, F17);
+			p = Math.fma(p, u, F16);
+			p = Math.fma(p, u, F15);
+			p = Math.fma(p, u, F14);
+			p = Math.fma(p, u, F13);
+			p = Math.fma(p, u, F12);
+			p = Math.fma(p, u, F11);
+			p = Math.fma(p, u, F10);
+			p = Math.fma(p, u, F9);
+			p = Math.fma(p, u, F8);
+			p = Math.fma(p, u, F7);
+			p = Math.fma(p, u, F6);
+			p = Math.fma(p, u, F5);
+			p = Math.fma(p, u, F4);
+			p = Math.fma(p, u, F3);
+			p = Math.fma(p, u, F2);
+			p = Math.fma(p, u, F1);
+			p = Math.fma(p, u, F0);
+			p *= p;
+			p *= p;
+			p *= p;
+			p *= p;
+			p *= p;
+			p *= p;
+			e[j] = p;
+		}
+	}
+
+	/**
+	 * Whether {@link Math#fma} is a machine instruction here (HotSpot's {@code UseFMA}). Where it
+	 * is not, it is a software routine a hundred times slower than a multiply and an add, so the
+	 * kernels use those instead. On a JVM that does not say, false.
+	 */
+	static final boolean FMA = fmaInHardware();
+
+	private static boolean fmaInHardware() {
+		try {
+			final HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(
+				HotSpotDiagnosticMXBean.class);
+			return vm != null && "true".equals(vm.getVMOption("UseFMA").getValue());
+		}
+		catch (final RuntimeException | LinkageError e) {
+			return false;
 		}
 	}
 }
