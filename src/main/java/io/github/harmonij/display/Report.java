@@ -133,7 +133,7 @@ public final class Report {
 			h.table(tests, Integer.MAX_VALUE);
 		}
 		maps(h, evidence, run);
-		residuals(h, evidence, run);
+		residuals(h, evidence, run, effects == null ? 0 : effects.nRows());
 		if (effects != null) {
 			h.section("features", "Per-feature tests");
 			h.p("Per feature: type-II ANOVA F of site given the covariates (equal to the nested-model " +
@@ -221,7 +221,10 @@ public final class Report {
 		}
 	}
 
-	private static void residuals(final Html h, final Path evidence, final Path run) {
+	/** @param nFeatures the number of features of a table (to say how many are plotted), or 0 */
+	private static void residuals(final Html h, final Path evidence, final Path run,
+		final int nFeatures)
+	{
 		final boolean pair = Files.isDirectory(evidence.resolve("before"));
 		final CsvTable before = csvWithFirstColumn((pair ? evidence.resolve("before") : run).resolve(
 			"subjects.csv"), "subject");
@@ -248,7 +251,9 @@ public final class Report {
 		}
 		if (!plots.isEmpty()) {
 			h.p("Per feature, the residuals of the covariate model by site, before (left) and after " +
-				"(right), sites ordered by mean residual before.");
+				"(right), sites ordered by mean residual before" + (nFeatures > plots.size() ? "; the " +
+					plots.size() + " of the " + nFeatures + " features with the largest site F before " +
+					"harmonisation (all of them are in the per-feature tests below)." : "."));
 			for (final Path p : plots)
 				h.png(readBytes(p), p.getFileName().toString());
 		}
