@@ -12,7 +12,9 @@ import io.github.harmonij.core.EmpiricalBayes;
 /**
  * Harmonises a table of regional measures (one row per subject) with ComBat. Macro:
  * {@code run("Harmonise Table (ComBat)...", "table=[/d/volumes.csv] batch=site covariates=[age,sex] categorical=sex out=[/d/volumes_harmonised.csv]");}
- * Command line: {@code harmonij combat-table --table /d/volumes.csv --batch site ...}.
+ * With {@code report}, the site tests before and after and report.html go to
+ * {@code /d/volumes_harmonised_report/}. Command line:
+ * {@code harmonij combat-table --table /d/volumes.csv --batch site ... [--report]}.
  */
 @Plugin(type = Command.class, headless = true, label = "Harmonise Table (ComBat)...",
 	description = "ComBat harmonisation of the numeric columns of a table (one row per subject)",

@@ -10,7 +10,9 @@ import io.github.harmonij.core.ComBatOptions;
 /**
  * Harmonises a table of regional measures by linear site adjustment. Macro:
  * {@code run("Harmonise Table (Linear Regression)...", "table=[/d/volumes.csv] batch=site covariates=[age,sex] categorical=sex out=[/d/volumes_adjusted.csv]");}
- * Command line: {@code harmonij regress-table --table /d/volumes.csv --batch site ...}.
+ * With {@code report}, the site tests before and after and report.html go to
+ * {@code /d/volumes_adjusted_report/}. Command line:
+ * {@code harmonij regress-table --table /d/volumes.csv --batch site ... [--report]}.
  */
 @Plugin(type = Command.class, headless = true, label = "Harmonise Table (Linear Regression)...",
 	description = "Linear site adjustment of the numeric columns of a table (one row per subject)",

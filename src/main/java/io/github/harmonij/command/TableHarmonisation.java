@@ -2,9 +2,15 @@
 package io.github.harmonij.command;
 
 import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 
 import io.github.harmonij.core.ComBat;
@@ -16,40 +22,44 @@ import io.github.harmonij.core.HarmonisationFit;
 import io.github.harmonij.core.InputException;
 import io.github.harmonij.core.Progress;
 import io.github.harmonij.core.SiteRegression;
+import io.github.harmonij.display.Report;
 import io.github.harmonij.io.FeatureTable;
 import io.github.harmonij.io.OutputFolder;
 import io.github.harmonij.io.SavedModel;
+import io.github.harmonij.io.SiteEffectMaps;
 import io.github.harmonij.io.TableSpec;
 
-/** Reads a table, harmonises its feature columns, writes the same table with them replaced. */
+/**
+ * Reads a table, harmonises its feature columns, writes the same table with them replaced (and,
+ * if asked, the model and the report of site effects before and after).
+ */
 final class TableHarmonisation {
+
+	/** Appended to the output table's name (without extension) for its report folder. */
+	static final String REPORT_SUFFIX = "_report";
 
 	private TableHarmonisation() {}
 
 	/**
-	 * @param combat ComBat options, or null for the linear site adjustment
-	 * @return a summary line
-	 */
-	static String run(final File table, final String batch, final String id,
-		final String covariates, final String categorical, final String features,
-		final ComBatOptions combat, final String refBatch, final File out, final Progress progress,
-		final BooleanSupplier canceled)
-	{
-		return run(table, batch, id, covariates, categorical, "", 4, features, combat, refBatch,
-			out, null, progress, canceled);
-	}
-
-	/**
+	 * Harmonises a table and writes it, with the saved model and the report if asked. The outputs
+	 * appear together: the report is made in a hidden work folder, then the table, the model and
+	 * the report folder are put in place in that order, and if one of them fails the ones already
+	 * in place are removed. On bad input, failure or cancel nothing is left.
+	 *
 	 * @param smooth comma-separated smooth covariates (natural cubic splines)
 	 * @param smoothDf degrees of freedom of each smooth covariate
-	 * @param modelOut where to save the model (JSON), or null
 	 * @param combat ComBat options, or null for the linear site adjustment
+	 * @param modelOut where to save the model (JSON), or null
+	 * @param report also test site effects before and after, as Table Site Effects with the
+	 *          same site column, covariates and features, into {@link #reportFolder}
+	 * @param q the FDR level of the report's tests
 	 * @return a summary line
 	 */
 	static String run(final File table, final String batch, final String id,
 		final String covariates, final String categorical, final String smooth, final int smoothDf,
 		final String features, final ComBatOptions combat, final String refBatch, final File out,
-		final File modelOut, final Progress progress, final BooleanSupplier canceled)
+		final File modelOut, final boolean report, final double q, final Progress progress,
+		final BooleanSupplier canceled)
 	{
 		CommandSupport.require(table, "table", "the table (CSV)");
 		CommandSupport.require(out, "out", "the output table (CSV)");
@@ -57,9 +67,18 @@ final class TableHarmonisation {
 			"file (nothing was overwritten).");
 		if (out.getAbsoluteFile().equals(table.getAbsoluteFile())) throw new InputException(
 			"out is the input table itself; choose a new output file.");
+		final Path folder = out.getAbsoluteFile().toPath().getParent();
+		if (folder == null || !Files.isDirectory(folder)) throw new InputException("The folder " +
+			folder + " does not exist; create it or choose another place for " + out.getName() +
+			" (nothing was written).");
 		final boolean saveModel = modelOut != null && !modelOut.getPath().isEmpty();
 		if (saveModel && modelOut.exists()) throw new InputException(modelOut + " already " +
 			"exists; choose a new model file (nothing was overwritten).");
+		final Path reportDir = report ? reportFolder(out.toPath()) : null;
+		if (report) {
+			SiteEffectMaps.checkQ(q);
+			checkReportFolder(reportDir, out.toPath());
+		}
 		final String ref = combat != null ? combat.refBatch() : refBatch;
 		TableSpec spec = TableSpec.batch(batch == null ? "" : batch.trim()).covariates(
 			CommandSupport.list(covariates)).categorical(CommandSupport.list(categorical)).features(
@@ -68,6 +87,7 @@ final class TableHarmonisation {
 		if (CommandSupport.blankToNull(id) != null) spec = spec.idColumn(id.trim());
 		final FeatureTable t = FeatureTable.read(table.toPath(), spec, true, false);
 		final long missing = t.nMissing();
+		if (report && missing > 0) throw new InputException(missingForReport(t));
 		final ComBatOptions options = combat == null ? null : combat.withMissingValues(missing > 0);
 		if (combat != null) ComBat.validate(t.design(), options);
 		else SiteRegression.validate(t.design(), ref);
@@ -79,8 +99,18 @@ final class TableHarmonisation {
 		fit.apply(in, new FeatureMatrix.DoubleRows(result), progress, canceled);
 		final double seconds = (System.nanoTime() - t0) / 1e9;
 		OutputFolder.checkUsable(out.toPath()); // a folder of that name would be a mistake too
-		t.writeHarmonised(out.toPath(), result);
-		if (saveModel) SavedModel.writeTable(modelOut.toPath(), fit, t, options);
+		final TableEffects.Result effects;
+		try (OutputFolder work = report ? OutputFolder.create(reportDir) : null) {
+			effects = report ? TableEffects.write(work.path(), t, result, out.toPath(), q, true,
+				invocation(combat, ref, modelOut, saveModel), canceled) : null;
+			if (canceled.getAsBoolean()) throw new CancellationException();
+			publish(t, result, out.toPath(), saveModel ? modelOut.toPath() : null, fit, options,
+				work);
+		}
+		catch (final IOException e) {
+			throw new InputException("Cannot write the report in " + reportDir + ": " + e
+				.getMessage() + " (nothing was written).");
+		}
 		final long unchanged = t.nFeatures() - fit.count(FeatureStatus.HARMONISED);
 		final StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
 			"Harmonised %d features of %d subjects from %d sites with %s in %.3f s; wrote %s.", t
@@ -93,9 +123,22 @@ final class TableHarmonisation {
 			"missing; each feature was fitted on its non-missing subjects (as sva::ComBat).",
 			missing));
 		if (saveModel) s.append(" Saved the model to ").append(modelOut).append('.');
+		if (report) s.append(" Report: ").append(reportDir.resolve(Report.FILE_NAME)).append("; ")
+			.append(effects.siteEffects(q)).append('.');
 		for (final String note : t.notes())
 			s.append(' ').append(note);
 		return s.toString();
+	}
+
+	/**
+	 * The report folder of an output table: beside it, named after it without its extension and
+	 * with {@code _report}, e.g. {@code volumes_harmonised_report} for
+	 * {@code volumes_harmonised.csv}.
+	 */
+	static Path reportFolder(final Path out) {
+		final String name = out.getFileName().toString();
+		final int dot = name.lastIndexOf('.');
+		return out.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + REPORT_SUFFIX);
 	}
 
 	/**
@@ -133,5 +176,82 @@ final class TableHarmonisation {
 		for (final String w : warnings)
 			s.append(" Warning: ").append(w);
 		return s.toString();
+	}
+
+	// -- Helper methods --
+
+	/** @throws InputException if the report folder exists and is not an empty folder */
+	private static void checkReportFolder(final Path dir, final Path out) {
+		try {
+			OutputFolder.checkUsable(dir);
+		}
+		catch (final InputException e) {
+			throw new InputException(dir + " already exists and is not an empty folder; the " +
+				"report of " + out.getFileName() + " goes there. Move or rename it, or choose " +
+				"another output table (nothing was written).");
+		}
+	}
+
+	/** The tests need every cell, as Table Site Effects; name the features that lack some. */
+	private static String missingForReport(final FeatureTable t) {
+		final double[][] v = t.values();
+		final List<String> incomplete = new ArrayList<>();
+		for (int f = 0; f < t.nFeatures(); f++)
+			for (final double[] row : v)
+				if (Double.isNaN(row[f])) {
+					incomplete.add(t.featureNames().get(f));
+					break;
+				}
+		return t.file().getFileName() + " has " + t.nMissing() + " missing feature cells (in " +
+			String.join(", ", incomplete) + "); the report's site tests need every cell, as " +
+			"Table Site Effects does. Harmonise without report, or leave those columns out with " +
+			"features=... (nothing was written).";
+	}
+
+	/**
+	 * How the harmonised table was made, for the report's run.json (which names the two tables
+	 * already).
+	 */
+	private static Map<String, Object> invocation(final ComBatOptions combat, final String ref,
+		final File modelOut, final boolean saveModel)
+	{
+		final Map<String, Object> m = new LinkedHashMap<>();
+		m.put("command", combat != null ? "combat-table" : "regress-table");
+		m.put("method", combat != null ? "ComBat" : "linear regression");
+		m.put("options", combat != null ? combat.toString() : "ref_batch=" + (ref == null ? "none"
+			: "\"" + ref + "\""));
+		m.put("model_out", saveModel ? modelOut.getAbsolutePath() : "");
+		return m;
+	}
+
+	/**
+	 * Puts the outputs in place: the table, then the model, then the report folder (committed
+	 * last, so a report is never left without its table); a failure removes the files already
+	 * written, so that nothing looks finished.
+	 */
+	private static void publish(final FeatureTable t, final double[][] result, final Path out,
+		final Path modelOut, final HarmonisationFit fit, final ComBatOptions options,
+		final OutputFolder report)
+	{
+		final List<Path> written = new ArrayList<>();
+		try {
+			t.writeHarmonised(out, result);
+			written.add(out);
+			if (modelOut != null) {
+				SavedModel.writeTable(modelOut, fit, t, options);
+				written.add(modelOut);
+			}
+			if (report != null) report.commit();
+		}
+		catch (final RuntimeException e) {
+			for (final Path p : written)
+				try {
+					Files.deleteIfExists(p);
+				}
+				catch (final IOException x) {
+					e.addSuppressed(x);
+				}
+			throw e;
+		}
 	}
 }

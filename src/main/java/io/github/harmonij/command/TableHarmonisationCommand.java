@@ -11,10 +11,11 @@ import org.scijava.plugin.Parameter;
 import org.scijava.widget.FileWidget;
 
 import io.github.harmonij.core.ComBatOptions;
+import io.github.harmonij.io.SiteEffectMaps;
 
 /**
  * What the two table harmonisation commands share: the table, its columns, the covariates, the
- * reference site and the outputs. The ComBat command adds its options through {@link #combat}.
+ * reference site, the report and the outputs. The ComBat command adds its options through {@link #combat}.
  */
 abstract class TableHarmonisationCommand extends ContextCommand {
 
@@ -58,6 +59,14 @@ abstract class TableHarmonisationCommand extends ContextCommand {
 	@Parameter(label = "Reference site", required = false)
 	private String ref_batch = "";
 
+	@Parameter(label = "Write a report", description = "site tests before and after (as Table " +
+		"Site Effects) and report.html, in a new folder beside the output table: OUT_report/ " +
+		"for OUT.csv")
+	private boolean report;
+
+	@Parameter(label = "FDR level q", description = "false discovery rate of the report's tests")
+	private double q = SiteEffectMaps.DEFAULT_Q;
+
 	@Parameter(label = "Output table (CSV)", style = FileWidget.SAVE_STYLE,
 		description = "a new file: the input's columns, features harmonised")
 	private File out;
@@ -80,8 +89,8 @@ abstract class TableHarmonisationCommand extends ContextCommand {
 		summary = CommandSupport.run(this, log, status, () -> {
 			final String ref = CommandSupport.blankToNull(ref_batch);
 			final String s = TableHarmonisation.run(table, batch, id, covariates, categorical,
-				smooth, smooth_df, features, combat(ref), ref, out, model_out, CommandSupport
-					.progress(status), this::isCanceled);
+				smooth, smooth_df, features, combat(ref), ref, out, model_out, report, q,
+				CommandSupport.progress(status), this::isCanceled);
 			log.info(s);
 			return s;
 		});

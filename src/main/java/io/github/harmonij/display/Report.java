@@ -51,8 +51,10 @@ public final class Report {
 	/** The report's file name inside a result folder. */
 	public static final String FILE_NAME = "report.html";
 
+	/** Measure key, its label, and for tables (if different) the table label. */
 	private static final String[][] MEASURES = {
-		{ "site_percent_fdr_significant", "Voxels/features with a site effect (F test, FDR), %" },
+		{ "site_percent_fdr_significant", "Voxels/features with a site effect (F test, FDR), %",
+			"Features with a site effect (F test, FDR), %" },
 		{ "site_median_F", "Median F of site" },
 		{ "site_lrt_percent_fdr_significant",
 			"With a site effect by likelihood-ratio test (FDR), %" },
@@ -63,7 +65,8 @@ public final class Report {
 		{ "interest_median_abs_t", "Median |t| of the covariate of interest" },
 		{ "interest_median_abs_F", "Median F of the covariate of interest" },
 		{ "interest_map_correlation", "Correlation of the interest maps, before vs after" },
-		{ "features", "Features tested (mask voxels or table columns)" },
+		{ "features", "Features tested (mask voxels or table columns)",
+			"Features tested (table columns)" },
 		{ "q", "FDR level q" }, { "interest", "Covariate of interest" } };
 
 	private Report() {}
@@ -115,18 +118,22 @@ public final class Report {
 		}
 		if (comparison != null) {
 			h.section("numbers", "Site effects before and after harmonisation");
-			h.p("Each test is done per voxel (or table column) by ordinary least squares; the " +
+			if (effects != null) h.p("Each test is done per feature (table column) by ordinary " +
+				"least squares; the percentages count the features whose Benjamini-Hochberg " +
+				"adjusted p is at most q. After a successful harmonisation the site rows fall to " +
+				"about q or below.");
+			else h.p("Each test is done per voxel (or table column) by ordinary least squares; the " +
 				"percentages count the voxels whose Benjamini-Hochberg adjusted p is at most q. " +
 				"After a successful harmonisation the site rows fall to about q or below, while the " +
 				"covariate of interest keeps its strength.");
-			h.measureTable(comparison);
+			h.measureTable(comparison, effects != null);
 		}
 		if (tests != null) {
 			h.section("numbers", "Tests");
 			h.table(tests, Integer.MAX_VALUE);
 		}
 		maps(h, evidence, run);
-		residuals(h, evidence, run);
+		residuals(h, evidence, run, effects == null ? 0 : effects.nRows());
 		if (effects != null) {
 			h.section("features", "Per-feature tests");
 			h.p("Per feature: type-II ANOVA F of site given the covariates (equal to the nested-model " +
@@ -214,7 +221,10 @@ public final class Report {
 		}
 	}
 
-	private static void residuals(final Html h, final Path evidence, final Path run) {
+	/** @param nFeatures the number of features of a table (to say how many are plotted), or 0 */
+	private static void residuals(final Html h, final Path evidence, final Path run,
+		final int nFeatures)
+	{
 		final boolean pair = Files.isDirectory(evidence.resolve("before"));
 		final CsvTable before = csvWithFirstColumn((pair ? evidence.resolve("before") : run).resolve(
 			"subjects.csv"), "subject");
@@ -241,7 +251,9 @@ public final class Report {
 		}
 		if (!plots.isEmpty()) {
 			h.p("Per feature, the residuals of the covariate model by site, before (left) and after " +
-				"(right), sites ordered by mean residual before.");
+				"(right), sites ordered by mean residual before" + (nFeatures > plots.size() ? "; the " +
+					plots.size() + " of the " + nFeatures + " features with the largest site F before " +
+					"harmonisation (all of them are in the per-feature tests below)." : "."));
 			for (final Path p : plots)
 				h.png(readBytes(p), p.getFileName().toString());
 		}
@@ -380,8 +392,11 @@ public final class Report {
 		final StringBuilder sb = new StringBuilder();
 
 		void open(final Map<String, Object> json) {
+			final Object tableRun = json == null ? null : json.get("harmonisation");
 			final String what = json == null ? "" : json.containsKey("method") ? "Harmonisation (" +
-				json.get("method") + ")" : String.valueOf(json.getOrDefault("analysis", ""));
+				json.get("method") + ")" : tableRun instanceof Map ? "Harmonisation of a table (" +
+					((Map<?, ?>) tableRun).get("method") + ")" : String.valueOf(json.getOrDefault(
+						"analysis", ""));
 			sb.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
 				.append("<title>HarmonIJ report</title>\n<style>\n").append(CSS).append(
 					"</style>\n</head>\n<body>\n<header><h1>HarmonIJ evidence report</h1>\n");
@@ -390,6 +405,8 @@ public final class Report {
 				.append(esc(String.valueOf(json.get("manifest")))).append("</code>");
 			if (json != null && json.get("table") != null) sb.append(" &middot; table <code>").append(
 				esc(String.valueOf(json.get("table")))).append("</code>");
+			if (json != null && json.get("harmonised") != null) sb.append(" &middot; harmonised " +
+				"<code>").append(esc(String.valueOf(json.get("harmonised")))).append("</code>");
 			sb.append(" &middot; HarmonIJ ").append(esc(json != null && json.get(
 				"harmonij_version") != null ? String.valueOf(json.get("harmonij_version"))
 					: io.github.harmonij.command.Version.get())).append("</p></header>\n<main>\n");
@@ -435,14 +452,15 @@ public final class Report {
 			sb.append("</tbody></table></div>\n");
 		}
 
-		void measureTable(final CsvTable t) {
+		void measureTable(final CsvTable t, final boolean table) {
 			sb.append("<table>\n<thead><tr><th>Measure</th><th>Before</th><th>After</th></tr>" +
 				"</thead>\n<tbody>\n");
 			for (final String[] m : MEASURES) {
 				final String[] r = row(t, m[0]);
 				if (r == null || r[1].isEmpty() && r[2].isEmpty()) continue;
-				sb.append("<tr><td>").append(esc(m[1])).append("</td><td class=\"n\">").append(cell(
-					r[1])).append("</td><td class=\"n\">").append(cell(r[2])).append("</td></tr>\n");
+				sb.append("<tr><td>").append(esc(table && m.length > 2 ? m[2] : m[1])).append(
+					"</td><td class=\"n\">").append(cell(r[1])).append("</td><td class=\"n\">").append(
+						cell(r[2])).append("</td></tr>\n");
 			}
 			sb.append("</tbody></table>\n");
 		}
@@ -491,7 +509,7 @@ public final class Report {
 		"1px solid #ddd;padding-bottom:4px}\nh3{font-size:16px;margin:20px 0 6px}\np{max-width:860px}" +
 		"\ntable{border-collapse:collapse;font-size:14px;margin:8px 0}\nth,td{border:1px solid #ccc;" +
 		"padding:4px 9px;text-align:left}\nthead th{background:#f3f0ee}\ntd.n{text-align:right;" +
-		"font-variant-numeric:tabular-nums}\ntable.kv th{background:#f8f8f8;font-weight:normal;" +
+		"font-variant-numeric:tabular-nums;white-space:nowrap}\ntable.kv th{background:#f8f8f8;font-weight:normal;" +
 		"color:#444}\n.scroll{overflow-x:auto}\nfigure{margin:6px 0}\nimg{max-width:100%;height:" +
 		"auto;display:block}\nul.glance{font-size:16px;background:#fbf7f4;border-left:4px solid " +
 		"#b5452c;padding:10px 10px 10px 32px}\ncode{font-size:13px;word-break:break-all}\n";

@@ -174,9 +174,16 @@ public class CommandShim implements PlugIn {
 			}
 			else gd.addStringField(key, text, 30);
 		}
-		if (hasFileInput(info, "table")) gd.addMessage(
-			"table: a CSV file, or the title of an open table (e.g. Results).\n" +
-				"out: a new CSV file; for an open table it may be left empty.");
+		if (hasFileInput(info, "table")) {
+			// the table commands write a CSV file; Table Site Effects writes a folder
+			final boolean outTable = items.stream().anyMatch(i -> i.getName().equals("out") &&
+				FileWidget.SAVE_STYLE.equals(i.getWidgetStyle()));
+			final boolean report = items.stream().anyMatch(i -> i.getName().equals("report"));
+			gd.addMessage("table: a CSV file, or the title of an open table (e.g. Results)." +
+				(outTable ? "\nout: a new CSV file; for an open table it may be left empty." : "") +
+				(outTable && report ? "\nreport: into a new folder beside out, named after it " +
+					"(OUT_report for OUT.csv)." : ""));
+		}
 		gd.showDialog();
 		if (gd.wasCanceled()) return null;
 		final Map<String, String> options = new LinkedHashMap<>();

@@ -837,17 +837,8 @@ public final class SavedModel {
 		return out;
 	}
 
+	/** Complete or not at all, never over an existing file (see {@link Csv#writeNew}). */
 	private static void writeNew(final Path file, final String text) {
-		try {
-			Files.write(file, text.getBytes(StandardCharsets.UTF_8),
-				java.nio.file.StandardOpenOption.CREATE_NEW);
-		}
-		catch (final java.nio.file.FileAlreadyExistsException e) {
-			throw new InputException(file + " already exists; choose a new file name (nothing " +
-				"was overwritten).");
-		}
-		catch (final IOException e) {
-			throw new InputException("Cannot write " + file + ": " + e.getMessage());
-		}
+		Csv.writeNew(file, text.getBytes(StandardCharsets.UTF_8));
 	}
 }

@@ -107,6 +107,10 @@ public final class CommandsDoc {
 			case "combat-table":
 				return "run(\"" + label + "\", \"table=[/d/volumes.csv] batch=site " +
 					"covariates=[age,sex] categorical=sex out=[/d/volumes_harmonised.csv]\");\n" +
+					"// with the site tests before and after and report.html in " +
+					"/d/volumes_harmonised_report/:\n" +
+					"run(\"" + label + "\", \"table=[/d/volumes.csv] batch=site covariates=[age,sex] " +
+					"categorical=sex report out=[/d/volumes_harmonised.csv]\");\n" +
 					"// the open Results table instead of a file; the result opens as a new table:\n" +
 					"run(\"" + label + "\", \"table=[Results] batch=site covariates=[age,sex] " +
 					"categorical=sex\");";

@@ -107,7 +107,8 @@ class HeadlessCommandsTest {
 		m.put("simulate", "out=[" + out.resolve("sim") + "] subjects=6 sites=2 seed=9");
 		m.put("combat", manifest + " eb=parametric out=[" + out.resolve("combat") + "]");
 		m.put("regress", manifest + " out=[" + out.resolve("regress") + "]");
-		m.put("combat-table", tables + " eb=nonparametric out=[" + out.resolve("combat.csv") + "]");
+		m.put("combat-table", tables + " eb=nonparametric report out=[" + out.resolve("combat.csv") +
+			"]");
 		m.put("regress-table", tables + " out=[" + out.resolve("regress.csv") + "]");
 		m.put("compare", "scan_a=[" + cohort.resolve("images/sub-001.nii.gz") + "] scan_b=[" +
 			cohort.resolve("truth/sub-001.nii.gz") + "] mask=[" + cohort.resolve("mask.nii.gz") +
@@ -148,7 +149,7 @@ class HeadlessCommandsTest {
 		}
 		assertEquals(List.of(), missing, "commands this test does not know; add their options");
 		for (final String f : new String[] { "sim/cohort.csv", "combat/summary.csv",
-			"regress/summary.csv", "combat.csv", "regress.csv", "compare/difference.nii.gz",
+			"regress/summary.csv", "combat.csv", "combat_report/report.html", "regress.csv", "compare/difference.nii.gz",
 			"compare/percent_difference.nii.gz", "compare/summary.csv", "effects/site_F.nii.gz",
 			"table-effects", "report.html", "apply/summary.csv", "apply.csv", "add-site/model/model.json",
 			"add-site/harmonised", "add-site.csv", "add-site-model.json" })

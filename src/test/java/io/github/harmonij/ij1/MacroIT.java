@@ -153,6 +153,9 @@ class MacroIT {
 		final Run r = macro(Paths.get("macros/harmonise_table.ijm"), in + " " + out);
 		assertEquals(0, r.status, r.out);
 		assertTrue(Files.isRegularFile(out), r.out);
+		final Path report = tmp.resolve("table-macro/harmonised_report/report.html");
+		assertTrue(Files.isRegularFile(report), r.out);
+		assertTrue(r.out.contains("Report: " + report), r.out);
 	}
 
 	@Test
