@@ -84,7 +84,9 @@ final class CommandSupport {
 					command.cancel(e.getMessage());
 				}
 				catch (final CancellationException e) {
-					command.cancel("Canceled; nothing was written.");
+					// Keep the reason of whoever canceled (ImageJ's Esc says so).
+					final String reason = command.getCancelReason();
+					command.cancel(reason != null ? reason : "Canceled; nothing was written.");
 				}
 				return null;
 			});

@@ -6,6 +6,8 @@ import java.io.File;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.scijava.Context;
 import org.scijava.app.event.StatusEvent;
@@ -14,6 +16,7 @@ import org.scijava.command.CommandInfo;
 import org.scijava.command.CommandModule;
 import org.scijava.event.EventHandler;
 import org.scijava.event.EventService;
+import org.scijava.event.EventSubscriber;
 import org.scijava.module.ModuleItem;
 import org.scijava.widget.FileWidget;
 
@@ -39,7 +42,10 @@ import io.github.harmonij.display.ResultViewer;
  * macro recorder writes a line that the shim, {@code harmonij run} and the command line all
  * accept; in a macro the dialog is filled from the options and not shown. It runs the command in
  * the shared context, shows progress in ImageJ's status bar and progress bar, and cancels the run
- * when Esc is pressed. Headless (no display), it reads the macro options directly.
+ * when Esc is pressed (ImageJ sets {@link IJ#escapePressed()}; a watcher polls it): the Log and
+ * the status bar then say so, no dialog opens, and a running macro is aborted, as ImageJ does
+ * on Esc (tested with the real key: {@code EscapeKeyIT}). Headless (no display), it reads the
+ * macro options directly.
  * <p>
  * With a display, and outside batch-mode macros, it then shows the results
  * ({@link ResultDisplays}); the command itself never opens a window, so the recorder writes one
@@ -48,6 +54,9 @@ import io.github.harmonij.display.ResultViewer;
  * result is then shown as a new table, also in batch mode.
  */
 public class CommandShim implements PlugIn {
+
+	/** What the Log window and the status bar say after Esc stopped a run. */
+	static final String ESC_REASON = "Canceled with Esc; nothing was written.";
 
 	@Override
 	public void run(final String className) {
@@ -79,12 +88,16 @@ public class CommandShim implements PlugIn {
 			if (options == null) return; // canceled
 		}
 		final StatusToImageJ status = new StatusToImageJ();
-		context.service(EventService.class).subscribe(status);
-		final CommandModule[] running = new CommandModule[1];
+		final EventService events = context.service(EventService.class);
+		// held until the run ends: the event service keeps a subscriber only while it is reachable
+		final List<EventSubscriber<?>> subscribers = events.subscribe(status);
+		final AtomicReference<CommandModule> running = new AtomicReference<>();
+		final AtomicBoolean escaped = new AtomicBoolean();
 		final Thread escWatcher = new Thread(() -> {
 			while (!Thread.currentThread().isInterrupted()) {
-				if (IJ.escapePressed() && running[0] != null) {
-					Commands.cancel(running[0], "Canceled with Esc; nothing was written.");
+				if (IJ.escapePressed() && running.get() != null) {
+					escaped.set(true);
+					Commands.cancel(running.get(), ESC_REASON);
 					return;
 				}
 				try {
@@ -101,7 +114,7 @@ public class CommandShim implements PlugIn {
 		try {
 			final String openTable = useOpenTable(info, options);
 			final Map<String, Object> inputs = Commands.inputs(info, options);
-			final CommandModule module = Commands.run(context, info, inputs, m -> running[0] = m);
+			final CommandModule module = Commands.run(context, info, inputs, running::set);
 			for (final ModuleItem<?> item : info.outputs()) {
 				final Object value = item.getValue(module);
 				if (value instanceof String) IJ.log((String) value);
@@ -113,13 +126,23 @@ public class CommandShim implements PlugIn {
 				ResultDisplays.show(className, inputs);
 		}
 		catch (final InputException e) {
-			// In a macro, abort it with the message; interactively, say it in a dialog.
-			if (macroOptions != null) IJ.log("HarmonIJ: " + e.getMessage());
-			IJ.error("HarmonIJ", e.getMessage());
+			if (escaped.get()) {
+				// The user's own Esc: say it where ImageJ says so (status bar, Log), with no dialog
+				// to dismiss; after the module's last status events, which would overwrite it.
+				status.close();
+				IJ.log("HarmonIJ: " + e.getMessage());
+				IJ.showStatus(e.getMessage());
+			}
+			else {
+				// In a macro, abort it with the message; interactively, say it in a dialog.
+				if (macroOptions != null) IJ.log("HarmonIJ: " + e.getMessage());
+				IJ.error("HarmonIJ", e.getMessage());
+			}
 			if (macroOptions != null) Macro.abort();
 		}
 		finally {
 			escWatcher.interrupt();
+			events.unsubscribe(subscribers);
 			IJ.showProgress(1.0);
 		}
 	}
@@ -226,11 +249,21 @@ public class CommandShim implements PlugIn {
 		return t;
 	}
 
-	/** Shows the commands' status and progress in ImageJ's status bar and progress bar. */
+	/**
+	 * Shows the commands' status and progress in ImageJ's status bar and progress bar, until
+	 * closed (events published during a run may be delivered after it has ended).
+	 */
 	public static final class StatusToImageJ {
+
+		private volatile boolean closed;
+
+		void close() {
+			closed = true;
+		}
 
 		@EventHandler
 		public void onEvent(final StatusEvent e) {
+			if (closed) return;
 			if (e.getStatusMessage() != null) IJ.showStatus(e.getStatusMessage());
 			if (e.getProgressMaximum() > 0) IJ.showProgress(e.getProgressValue(), e
 				.getProgressMaximum());

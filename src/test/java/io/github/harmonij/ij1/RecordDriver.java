@@ -67,7 +67,7 @@ public final class RecordDriver {
 	}
 
 	/** Types the values into the fields, in the order the shim added them. */
-	private static void fill(final GenericDialog gd, final List<ModuleItem<?>> items,
+	static void fill(final GenericDialog gd, final List<ModuleItem<?>> items,
 		final Map<String, String> values)
 	{
 		final Vector<?> strings = gd.getStringFields(), numbers = gd.getNumericFields(),
@@ -95,7 +95,7 @@ public final class RecordDriver {
 		}
 	}
 
-	private static GenericDialog waitForDialog(final String title) throws InterruptedException {
+	static GenericDialog waitForDialog(final String title) throws InterruptedException {
 		final long end = System.currentTimeMillis() + TIMEOUT_MS;
 		while (System.currentTimeMillis() < end) {
 			for (final Window w : Window.getWindows())

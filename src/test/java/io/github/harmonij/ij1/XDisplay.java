@@ -95,6 +95,17 @@ final class XDisplay implements AutoCloseable {
 		if (!p.waitFor(30, TimeUnit.SECONDS)) p.destroyForcibly();
 	}
 
+	/** @return what xdotool printed (standard output, trimmed) with these arguments */
+	String xdotoolOutput(final String... args) throws IOException, InterruptedException {
+		final List<String> cmd = new ArrayList<>();
+		cmd.add("xdotool");
+		cmd.addAll(List.of(args));
+		final Process p = process(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+		final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		if (!p.waitFor(30, TimeUnit.SECONDS)) p.destroyForcibly();
+		return out.trim();
+	}
+
 	/** The java command running ImageJ 1.x from the packaged app, with extra class path. */
 	static List<String> java(final Path app, final String extraClassPath) {
 		final List<String> cmd = new ArrayList<>();
