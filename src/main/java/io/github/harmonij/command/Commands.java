@@ -174,12 +174,25 @@ public final class Commands {
 			if (cause instanceof RuntimeException) throw (RuntimeException) cause;
 			throw new IllegalStateException(cause);
 		}
-		if (module.isCanceled()) {
+		// A cancel that arrives after the command finished (Esc pressed as it committed its
+		// outputs) does not undo them: the command returned its summary, the results exist.
+		if (module.isCanceled() && !finished(module)) {
 			final String reason = module.getCancelReason();
 			throw new InputException(reason == null ? "Canceled." : reason);
 		}
 		return module;
 	}
+
+	/**
+	 * Whether the command ran to its end: every command returns a summary, and one that failed or
+	 * was canceled returns none ({@link CommandSupport#run}).
+	 */
+	static boolean finished(final CommandModule module) {
+		return module.getInfo().getOutput(SUMMARY) != null && module.getOutput(SUMMARY) != null;
+	}
+
+	/** The output every command returns when it ran to its end. */
+	static final String SUMMARY = "summary";
 
 	/** Asks a running module to stop; its command leaves no partial outputs. */
 	public static void cancel(final CommandModule module, final String reason) {

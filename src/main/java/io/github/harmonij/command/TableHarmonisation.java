@@ -22,6 +22,7 @@ import io.github.harmonij.core.HarmonisationFit;
 import io.github.harmonij.core.InputException;
 import io.github.harmonij.core.Progress;
 import io.github.harmonij.core.SiteRegression;
+import io.github.harmonij.core.stats.SiteTests;
 import io.github.harmonij.display.Report;
 import io.github.harmonij.io.FeatureTable;
 import io.github.harmonij.io.OutputFolder;
@@ -88,6 +89,13 @@ final class TableHarmonisation {
 		final FeatureTable t = FeatureTable.read(table.toPath(), spec, true, false);
 		final long missing = t.nMissing();
 		if (report && missing > 0) throw new InputException(missingForReport(t));
+		if (report) try {
+			SiteTests.validate(t.design(), new int[0]);
+		}
+		catch (final InputException e) {
+			throw new InputException("The report's site tests cannot run on " + table.getName() +
+				": " + e.getMessage() + " Or harmonise without report (nothing was written).");
+		}
 		final ComBatOptions options = combat == null ? null : combat.withMissingValues(missing > 0);
 		if (combat != null) ComBat.validate(t.design(), options);
 		else SiteRegression.validate(t.design(), ref);

@@ -161,8 +161,12 @@ public class CommandShim implements PlugIn {
 		if (rt == null) return null;
 		options.put("table", OpenTables.toCsv(rt, title.trim()).toString());
 		final String out = options.get("out");
-		if (out == null || out.trim().isEmpty()) options.put("out", OpenTables.temporaryOutput(
-			title.trim()).toString());
+		if (out == null || out.trim().isEmpty()) {
+			if (options.containsKey("report")) throw new InputException("A report of the open " +
+				"table \"" + title.trim() + "\" needs a place to stay: set out=[folder/" + title.trim() +
+				"_harmonised.csv] (the report is written beside it), or leave report off.");
+			options.put("out", OpenTables.temporaryOutput(title.trim()).toString());
+		}
 		return title.trim();
 	}
 

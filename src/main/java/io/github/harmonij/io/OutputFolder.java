@@ -32,6 +32,9 @@ public final class OutputFolder implements AutoCloseable {
 
 	private boolean committed;
 
+	/** The target was taken during the run: the results stay in the work folder. */
+	private boolean kept;
+
 	private OutputFolder(final Path target, final Path work) {
 		this.target = target;
 		this.work = work;
@@ -98,8 +101,10 @@ public final class OutputFolder implements AutoCloseable {
 			committed = true;
 		}
 		catch (final DirectoryNotEmptyException e) {
+			kept = true; // not deleted by close: the message points to them
 			throw new InputException(target + " was filled by something else during the run; the " +
-				"results are in " + work + ".");
+				"results are kept in " + work + " (move them elsewhere before running again with " +
+				"the same output).");
 		}
 		catch (final IOException e) {
 			throw new InputException("Cannot move the results from " + work + " to " + target + ": " +
@@ -107,10 +112,10 @@ public final class OutputFolder implements AutoCloseable {
 		}
 	}
 
-	/** Deletes the work folder unless the results were committed. */
+	/** Deletes the work folder unless the results were committed (or kept, see {@link #commit}). */
 	@Override
 	public void close() {
-		if (committed) return;
+		if (committed || kept) return;
 		try {
 			deleteTree(work);
 		}

@@ -16,6 +16,8 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.HashSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -174,6 +176,33 @@ class TableReportCliTest {
 		assertTrue(c.err.contains("1 missing feature cells (in f3)") && c.err.contains(
 			"without report"), c.err);
 		assertEquals(List.of("holes.csv"), names(dir), "nothing was written");
+	}
+
+	@Test
+	void reportWhoseTestsCannotRunIsRefusedBeforeTheFit() throws IOException {
+		// 2 sites x 2 subjects with age and sex: enough to harmonise, too few for the site test
+		final CsvTable t = Csv.read(TABLE);
+		final List<String[]> rows = new ArrayList<>();
+		final Set<String> taken = new HashSet<>(), sites = new HashSet<>();
+		for (int j = 0; j < t.nRows(); j++) {
+			// one F and one M at each of the first two sites
+			final String site = t.cell(j, t.column("site")), sex = t.cell(j, t.column("sex"));
+			if (sites.size() == 2 && !sites.contains(site)) continue;
+			sites.add(site);
+			if (taken.add(site + sex)) rows.add(t.row(j).clone());
+		}
+		assertEquals(4, rows.size());
+		final Path small = dir.resolve("small.csv"), out = dir.resolve("h.csv");
+		Csv.write(small, t.header(), rows);
+		final Run r = harmonij("regress-table", "--table", small.toString(), "--batch", "site",
+			"--covariates", "age,sex", "--categorical", "sex", "--report", "--out", out.toString());
+		assertEquals(Harmonij.BAD_INPUT, r.status, r.out);
+		assertTrue(r.err.contains("report's site tests") && r.err.contains("without report"), r.err);
+		assertFalse(r.err.contains("100 %") || r.out.contains("100 %"), "refused before the fit");
+		assertEquals(List.of("small.csv"), names(dir), "nothing was written");
+		assertEquals(0, harmonij("regress-table", "--table", small.toString(), "--batch", "site",
+			"--covariates", "age,sex", "--categorical", "sex", "--out", out.toString()).status,
+			"without the report it runs");
 	}
 
 	// -- Helper methods --
