@@ -162,7 +162,7 @@ public class CommandShim implements PlugIn {
 		options.put("table", OpenTables.toCsv(rt, title.trim()).toString());
 		final String out = options.get("out");
 		if (out == null || out.trim().isEmpty()) {
-			if (options.containsKey("report")) throw new InputException("A report of the open " +
+			if ("true".equals(options.get("report"))) throw new InputException("A report of the open " +
 				"table \"" + title.trim() + "\" needs a place to stay: set out=[folder/" + title.trim() +
 				"_harmonised.csv] (the report is written beside it), or leave report off.");
 			options.put("out", OpenTables.temporaryOutput(title.trim()).toString());

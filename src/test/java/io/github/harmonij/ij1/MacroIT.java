@@ -175,6 +175,17 @@ class MacroIT {
 	}
 
 	@Test
+	void reportOfAnOpenTableNeedsOut() throws Exception {
+		final Path csv = Paths.get("src/test/resources/reference/sva/dataset_small.csv")
+			.toAbsolutePath();
+		final Run r = macro(write("open_table_report.ijm", "Table.open(\"" + csv + "\");\n" +
+			"run(\"Harmonise Table (ComBat)...\", \"table=[dataset_small.csv] batch=batch " +
+			"covariates=[age,sex] categorical=sex eb=parametric report\");\n"), null);
+		assertEquals(2, r.status, r.out);
+		assertTrue(r.out.contains("needs a place to stay: set out=["), r.out);
+	}
+
+	@Test
 	void exampleCompareMacroRuns() throws Exception {
 		final Path dir = tmp.resolve("compare-macro");
 		final Path sim = dir.resolve("sim");
