@@ -231,10 +231,8 @@ final class SiteEmpiricalBayes {
 				final double gi = g[i] - shift;
 				final double s1 = ni * gi;
 				final double s2i = (ni - 1) * s2[off + idx[i]] + ni * gi * gi;
-				if (FMA) for (int j = 0; j < m; j++)
-					l[j] = Math.fma(s2i, cj[j], Math.fma(s1, bj[j], ni * pj[j]));
-				else for (int j = 0; j < m; j++)
-					l[j] = ni * pj[j] + s1 * bj[j] + s2i * cj[j];
+				for (int j = 0; j < m; j++)
+					l[j] = madd(s2i, cj[j], madd(s1, bj[j], ni * pj[j], FMA), FMA);
 				l[i] = Double.NEGATIVE_INFINITY;
 				double max = Double.NEGATIVE_INFINITY;
 				for (int j = 0; j < m; j++)
@@ -308,40 +306,39 @@ final class SiteEmpiricalBayes {
 	static void expShifted(final double[] l, final double max, final double cut, final double[] e,
 		final int m)
 	{
-		if (FMA) expShiftedFma(l, max, cut, e, m);
-		else expShiftedMulAdd(l, max, cut, e, m);
+		expShiftedFor(l, max, cut, e, m, FMA);
 	}
 
-	/** {@link #expShifted} with a multiply and an add a step. */
-	static void expShiftedMulAdd(final double[] l, final double max, final double cut,
-		final double[] e, final int m)
+	/** {@link #expShifted} with fused multiply-adds or with a multiply and an add a step. */
+	static void expShiftedFor(final double[] l, final double max, final double cut,
+		final double[] e, final int m, final boolean fma)
 	{
 		for (int j = 0; j < m; j++) {
 			final double u = Math.max(l[j] - max, -cut) * 0x1p-6;
 			double p = F18;
-			p = p * u + F17;
-			p = p * u + F16;
-			p = p * u + F15;
-			p = p * u + F14;
-			p = p * u + F13;
-			p = p * u + F12;
-			p = p * u + F11;
-			p = p * u + F10;
-			p = p * u + F9;
+			p = madd(p, u, F17, fma);
+			p = madd(p, u, F16, fma);
+			p = madd(p, u, F15, fma);
+			p = madd(p, u, F14, fma);
+			p = madd(p, u, F13, fma);
+			p = madd(p, u, F12, fma);
+			p = madd(p, u, F11, fma);
+			p = madd(p, u, F10, fma);
+			p = madd(p, u, F9, fma);
 			e[j] = p;
 		}
 		for (int j = 0; j < m; j++) {
 			final double u = Math.max(l[j] - max, -cut) * 0x1p-6;
 			double p = e[j];
-			p = p * u + F8;
-			p = p * u + F7;
-			p = p * u + F6;
-			p = p * u + F5;
-			p = p * u + F4;
-			p = p * u + F3;
-			p = p * u + F2;
-			p = p * u + F1;
-			p = p * u + F0;
+			p = madd(p, u, F8, fma);
+			p = madd(p, u, F7, fma);
+			p = madd(p, u, F6, fma);
+			p = madd(p, u, F5, fma);
+			p = madd(p, u, F4, fma);
+			p = madd(p, u, F3, fma);
+			p = madd(p, u, F2, fma);
+			p = madd(p, u, F1, fma);
+			p = madd(p, u, F0, fma);
 			p *= p;
 			p *= p;
 			p *= p;
@@ -352,39 +349,9 @@ final class SiteEmpiricalBayes {
 		}
 	}
 
-	/** {@link #expShifted} with fused multiply-adds. */
-	static void expShiftedFma(final double[] l, final double max, final double cut,
-		final double[] e, final int m)
-	{
-		for (int j = 0; j < m; j++) {
-			final double u = Math.max(l[j] - max, -cut) * 0x1p-6;
-			double p = F18;
-			p = Math.fma(p, u, F17);
-			p = Math.fma(p, u, F16);
-			p = Math.fma(p, u, F15);
-			p = Math.fma(p, u, F14);
-			p = Math.fma(p, u, F13);
-			p = Math.fma(p, u, F12);
-			p = Math.fma(p, u, F11);
-			p = Math.fma(p, u, F10);
-			p = Math.fma(p, u, F9);
-			p = Math.fma(p, u, F8);
-			p = Math.fma(p, u, F7);
-			p = Math.fma(p, u, F6);
-			p = Math.fma(p, u, F5);
-			p = Math.fma(p, u, F4);
-			p = Math.fma(p, u, F3);
-			p = Math.fma(p, u, F2);
-			p = Math.fma(p, u, F1);
-			p = Math.fma(p, u, F0);
-			p *= p;
-			p *= p;
-			p *= p;
-			p *= p;
-			p *= p;
-			p *= p;
-			e[j] = p;
-		}
+	/** a b + c, in one rounding with {@code fma} (the test is loop-invariant: C2 unswitches it). */
+	private static double madd(final double a, final double b, final double c, final boolean fma) {
+		return fma ? Math.fma(a, b, c) : a * b + c;
 	}
 
 	/**

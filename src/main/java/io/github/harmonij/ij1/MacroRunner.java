@@ -88,7 +88,8 @@ public final class MacroRunner {
 		}
 	}
 
-	private static void collectText(final Component c, final StringBuilder text) {
+	/** Appends the text of a window's labels, text fields and message lines (for tests too). */
+	static void collectText(final Component c, final StringBuilder text) {
 		if (c instanceof Label) text.append(((Label) c).getText()).append(' ');
 		else if (c instanceof TextComponent) text.append(((TextComponent) c).getText()).append(' ');
 		else if (c instanceof ij.gui.MultiLineLabel) text.append(multiLineText(c)).append(' ');

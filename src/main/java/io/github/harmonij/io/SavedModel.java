@@ -501,35 +501,25 @@ public final class SavedModel {
 		final boolean clamp, final List<String> warnings)
 	{
 		final List<String> problems = new ArrayList<>();
-		final List<String> names = coding.names();
-		final int[] cols = new int[names.size()];
-		for (int c = 0; c < cols.length; c++)
-			cols[c] = Tables.require(t, names.get(c), "covariate of the model", problems);
-		InputException.throwIfAny(t.name() + " lacks columns the model needs:", problems);
 		final String[] levels = model.batchLevels();
 		final List<String> known = Arrays.asList(levels);
 		final int n = t.nRows();
 		final String[] idArray = ids.toArray(new String[0]);
+		final String[] where = new String[n];
+		final double[][] x = codeRows(t, idArray, where, clamp, warnings, problems);
 		final int[] batch = new int[n];
-		final double[][] x = new double[n][];
 		final Map<String, List<String>> unknown = new LinkedHashMap<>();
 		for (int r = 0; r < n; r++) {
-			final String where = Tables.where(t, r, idArray);
 			batch[r] = known.indexOf(batches.get(r));
 			if (batch[r] < 0) {
-				unknown.computeIfAbsent(batches.get(r), b -> new ArrayList<>()).add(where);
+				unknown.computeIfAbsent(batches.get(r), b -> new ArrayList<>()).add(where[r]);
 				batch[r] = 0;
 			}
-			final String[] raw = new String[cols.length];
-			for (int c = 0; c < cols.length; c++)
-				raw[c] = t.cell(r, cols[c]);
-			x[r] = coding.code(raw, where, clamp, warnings, problems);
 		}
 		final List<String> siteProblems = new ArrayList<>();
 		for (final Map.Entry<String, List<String>> e : unknown.entrySet()) {
 			final List<String> rows = e.getValue();
-			siteProblems.add((rows.size() == 1 ? rows.get(0) : rows.get(0) + " and " + (rows
-				.size() - 1) + " more rows") + ": " + batchColumn + " \"" + e.getKey() + "\" is not " +
+			siteProblems.add(which(rows) + ": " + batchColumn + " \"" + e.getKey() + "\" is not " +
 				"one of the sites the model was fitted with (" + String.join(", ", levels) + "). " +
 				"Remove " + (rows.size() == 1 ? "the row" : "those rows") + ", or add the site to " +
 				"the model (docs/models.md).");
@@ -553,30 +543,19 @@ public final class SavedModel {
 		final List<String> batches, final boolean clamp, final List<String> warnings)
 	{
 		final List<String> problems = new ArrayList<>();
-		final List<String> names = coding.names();
-		final int[] cols = new int[names.size()];
-		for (int c = 0; c < cols.length; c++)
-			cols[c] = Tables.require(t, names.get(c), "covariate of the model", problems);
-		InputException.throwIfAny(t.name() + " lacks columns the model needs:", problems);
 		final List<String> known = Arrays.asList(model.batchLevels());
 		final int n = t.nRows();
 		final String[] idArray = ids.toArray(new String[0]);
+		final String[] where = new String[n];
+		final double[][] x = codeRows(t, idArray, where, clamp, warnings, problems);
 		final Map<String, List<String>> sites = new LinkedHashMap<>();
-		final double[][] x = new double[n][];
-		for (int r = 0; r < n; r++) {
-			final String where = Tables.where(t, r, idArray);
-			sites.computeIfAbsent(batches.get(r), b -> new ArrayList<>()).add(where);
-			final String[] raw = new String[cols.length];
-			for (int c = 0; c < cols.length; c++)
-				raw[c] = t.cell(r, cols[c]);
-			x[r] = coding.code(raw, where, clamp, warnings, problems);
-		}
+		for (int r = 0; r < n; r++)
+			sites.computeIfAbsent(batches.get(r), b -> new ArrayList<>()).add(where[r]);
 		final List<String> siteProblems = new ArrayList<>();
 		final List<String> fresh = new ArrayList<>();
 		for (final Map.Entry<String, List<String>> e : sites.entrySet()) {
 			final List<String> rows = e.getValue();
-			final String which = rows.size() == 1 ? rows.get(0) : rows.get(0) + " and " + (rows
-				.size() - 1) + " more rows";
+			final String which = which(rows);
 			if (known.contains(e.getKey())) siteProblems.add(which + ": " + batchColumn + " \"" + e
 				.getKey() + "\" is already in the model (" + String.join(", ", known) + "); " +
 				"harmonise its subjects with apply (apply-table), or remove " + (rows.size() == 1
@@ -593,6 +572,38 @@ public final class SavedModel {
 			"site to add.");
 		return new Design(new String[] { batches.get(0) }, new int[n], coding.codedNames().toArray(
 			new String[0]), x, idArray);
+	}
+
+	/**
+	 * The rows' covariates coded with the model's coding; {@code where[r]} receives how messages
+	 * name row r.
+	 *
+	 * @throws InputException if the table lacks a covariate column of the model
+	 */
+	private double[][] codeRows(final CsvTable t, final String[] ids, final String[] where,
+		final boolean clamp, final List<String> warnings, final List<String> problems)
+	{
+		final List<String> names = coding.names();
+		final int[] cols = new int[names.size()];
+		final List<String> missing = new ArrayList<>();
+		for (int c = 0; c < cols.length; c++)
+			cols[c] = Tables.require(t, names.get(c), "covariate of the model", missing);
+		InputException.throwIfAny(t.name() + " lacks columns the model needs:", missing);
+		final double[][] x = new double[t.nRows()][];
+		for (int r = 0; r < x.length; r++) {
+			where[r] = Tables.where(t, r, ids);
+			final String[] raw = new String[cols.length];
+			for (int c = 0; c < cols.length; c++)
+				raw[c] = t.cell(r, cols[c]);
+			x[r] = coding.code(raw, where[r], clamp, warnings, problems);
+		}
+		return x;
+	}
+
+	/** "row 3 (subject s1)", or "row 3 (subject s1) and 4 more rows". */
+	private static String which(final List<String> rows) {
+		return rows.size() == 1 ? rows.get(0) : rows.get(0) + " and " + (rows.size() - 1) +
+			" more rows";
 	}
 
 	/** @return the SHA-256 of the mask, one byte (0 or 1) per voxel, as lower-case hex */

@@ -28,8 +28,8 @@ class ExpShiftedTest {
 			l[j] = j < 100_001 ? -cut * j / 100_000.0 : -cut * r.nextDouble();
 		final double max = 0.75; // arguments l - max in [-cut - 0.75, -0.75]: the cut applies
 		final double[] fma = new double[m], plain = new double[m];
-		SiteEmpiricalBayes.expShiftedFma(l, max, cut, fma, m);
-		SiteEmpiricalBayes.expShiftedMulAdd(l, max, cut, plain, m);
+		SiteEmpiricalBayes.expShiftedFor(l, max, cut, fma, m, true);
+		SiteEmpiricalBayes.expShiftedFor(l, max, cut, plain, m, false);
 		double worstFma = 0, worstPlain = 0;
 		for (int j = 0; j < m; j++) {
 			final double x = Math.max(l[j] - max, -cut), exact = Math.exp(x);
@@ -48,9 +48,9 @@ class ExpShiftedTest {
 	@Test
 	void zeroGivesOne() {
 		final double[] e = new double[2];
-		SiteEmpiricalBayes.expShiftedFma(new double[] { 3, 3 }, 3, 50, e, 2);
+		SiteEmpiricalBayes.expShiftedFor(new double[] { 3, 3 }, 3, 50, e, 2, true);
 		assertEquals(1.0, e[0]);
-		SiteEmpiricalBayes.expShiftedMulAdd(new double[] { 3, 3 }, 3, 50, e, 2);
+		SiteEmpiricalBayes.expShiftedFor(new double[] { 3, 3 }, 3, 50, e, 2, false);
 		assertEquals(1.0, e[1]);
 	}
 }

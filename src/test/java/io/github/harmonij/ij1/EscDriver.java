@@ -2,12 +2,8 @@
 package io.github.harmonij.ij1;
 
 import java.awt.Button;
-import java.awt.Component;
-import java.awt.Container;
 import java.awt.Dialog;
 import java.awt.EventQueue;
-import java.awt.Label;
-import java.awt.TextComponent;
 import java.awt.Window;
 import java.awt.event.ActionEvent;
 import java.io.Writer;
@@ -143,7 +139,7 @@ public final class EscDriver {
 				if (w instanceof Dialog && w.isVisible() && ((Dialog) w).isModal() && seen.add(w)) {
 					final StringBuilder text = new StringBuilder(((Dialog) w).getTitle());
 					text.append(": ");
-					collectText(w, text);
+					MacroRunner.collectText(w, text);
 					dialogs.add(text.toString().trim());
 					EventQueue.invokeLater(w::dispose);
 				}
@@ -153,26 +149,6 @@ public final class EscDriver {
 			catch (final InterruptedException e) {
 				return;
 			}
-		}
-	}
-
-	private static void collectText(final Component c, final StringBuilder text) {
-		if (c instanceof Label) text.append(((Label) c).getText()).append(' ');
-		else if (c instanceof TextComponent) text.append(((TextComponent) c).getText()).append(' ');
-		else if (c instanceof ij.gui.MultiLineLabel) text.append(multiLineText(c)).append(' ');
-		if (c instanceof Container) for (final Component child : ((Container) c).getComponents())
-			collectText(child, text);
-	}
-
-	/** ImageJ's message dialogs keep their text in a private field of MultiLineLabel. */
-	private static String multiLineText(final Component label) {
-		try {
-			final java.lang.reflect.Field f = ij.gui.MultiLineLabel.class.getDeclaredField("lines");
-			f.setAccessible(true);
-			return String.join(" ", (String[]) f.get(label));
-		}
-		catch (final ReflectiveOperationException | RuntimeException e) {
-			return "";
 		}
 	}
 }
