@@ -75,10 +75,8 @@ public class AddSiteCommand extends ContextCommand {
 			r.invocation.put("out", out.getAbsolutePath());
 			r.invocation.put("eb", eb);
 			r.invocation.put("clamp", clamp);
-			final String s = VoxelwiseSiteAddition.run(r, CommandSupport.progress(status), m -> {
-				if (m.startsWith("Warning: ")) log.warn(m.substring(9));
-				status.showStatus(m);
-			}, this::isCanceled);
+			final String s = VoxelwiseSiteAddition.run(r, CommandSupport.progress(status),
+				CommandSupport.messages(status, log), this::isCanceled);
 			log.info(s);
 			return s;
 		});

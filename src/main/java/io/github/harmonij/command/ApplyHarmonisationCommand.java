@@ -67,10 +67,8 @@ public class ApplyHarmonisationCommand extends ContextCommand {
 			r.invocation.put("manifest", manifest.getAbsolutePath());
 			r.invocation.put("out", out.getAbsolutePath());
 			r.invocation.put("clamp", clamp);
-			final String s = VoxelwiseHarmonisation.apply(r, CommandSupport.progress(status), m -> {
-				if (m.startsWith("Warning: ")) log.warn(m.substring(9));
-				status.showStatus(m);
-			}, this::isCanceled).summary();
+			final String s = VoxelwiseHarmonisation.apply(r, CommandSupport.progress(status),
+				CommandSupport.messages(status, log), this::isCanceled).summary();
 			log.info(s);
 			return s;
 		});

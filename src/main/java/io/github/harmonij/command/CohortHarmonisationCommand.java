@@ -111,7 +111,7 @@ abstract class CohortHarmonisationCommand extends ContextCommand {
 			r.chunked = chunked;
 			r.invocation.put("chunked", chunked);
 			final String s = VoxelwiseHarmonisation.run(r, CommandSupport.progress(status),
-				status::showStatus, this::isCanceled).summary();
+				CommandSupport.messages(status, log), this::isCanceled).summary();
 			log.info(s);
 			return s;
 		});

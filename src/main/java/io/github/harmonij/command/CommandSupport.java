@@ -5,6 +5,7 @@ import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import net.imglib2.parallel.Parallelization;
@@ -57,6 +58,16 @@ final class CommandSupport {
 	}
 
 	/** Progress of the core, shown by the StatusService (ImageJ's bar, the CLI's percentages). */
+	/** Status messages to the status line; those starting "Warning: " also to the log. */
+	static Consumer<String> messages(final StatusService status, final LogService log) {
+		return m -> {
+			if (m.startsWith(WARNING)) log.warn(m.substring(WARNING.length()));
+			status.showStatus(m);
+		};
+	}
+
+	private static final String WARNING = "Warning: ";
+
 	static Progress progress(final StatusService status) {
 		return (done, total) -> status.showProgress((int) (1000 * done / Math.max(1, total)), 1000);
 	}
