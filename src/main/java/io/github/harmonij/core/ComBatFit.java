@@ -99,7 +99,7 @@ public final class ComBatFit implements HarmonisationFit {
 
 	@Override
 	public FeatureStatus status(final int feature) {
-		return FeatureStatus.values()[status[feature]];
+		return FeatureStatus.of(status[feature]);
 	}
 
 	@Override

@@ -28,6 +28,13 @@ public enum FeatureStatus {
 		this.description = description;
 	}
 
+	private static final FeatureStatus[] VALUES = values();
+
+	/** @return the status of ordinal {@code code} (without the copy {@link #values()} makes) */
+	static FeatureStatus of(final byte code) {
+		return VALUES[code];
+	}
+
 	/** @return a short lower-case description for logs and summaries */
 	public String description() {
 		return description;

@@ -132,7 +132,7 @@ public final class HarmonisationModel {
 	}
 
 	public FeatureStatus status(final int v) {
-		return FeatureStatus.values()[status[v]];
+		return FeatureStatus.of(status[v]);
 	}
 
 	/** @return alpha_v (grand mean, or the common level); NaN if not harmonised */

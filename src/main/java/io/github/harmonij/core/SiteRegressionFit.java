@@ -59,7 +59,7 @@ public final class SiteRegressionFit implements HarmonisationFit {
 
 	@Override
 	public FeatureStatus status(final int feature) {
-		return FeatureStatus.values()[status[feature]];
+		return FeatureStatus.of(status[feature]);
 	}
 
 	@Override

@@ -312,8 +312,11 @@ public final class SavedModel {
 	 * Writes a voxelwise model extended by {@link SiteAddition} into {@code dir}: the old model's
 	 * maps that do not depend on the site are copied byte for byte; the per-site maps get the new
 	 * site's volume appended ({@code gamma_hat} and {@code delta_hat_sq}: its unshrunk estimates).
+	 *
+	 * @return the extended model, as {@link #read} would read it from {@code dir} (its parameters
+	 *         are doubles, which the float64 maps keep bit for bit)
 	 */
-	static void writeVoxelwiseExtended(final Path dir, final SavedModel old,
+	static SavedModel writeVoxelwiseExtended(final Path dir, final SavedModel old,
 		final SiteAddition.Result r, final Map<String, Object> added, final int deflateLevel)
 	{
 		if (!old.voxelwise) throw new IllegalArgumentException("not a voxelwise model");
@@ -349,6 +352,7 @@ public final class SavedModel {
 		}
 		json.put("maps", maps);
 		writeNew(dir.resolve("model.json"), JsonWriter.write(json));
+		return new SavedModel(dir, true, json, old.coding, m, List.of(), old.grid, old.mask);
 	}
 
 	/** The new (last) site's value of a per-site map at feature k. */
@@ -388,14 +392,7 @@ public final class SavedModel {
 		json.put("batch_sizes", sizes);
 		if (json.get("priors") instanceof List) {
 			final List<Object> priors = new ArrayList<>((List<?>) json.get("priors"));
-			final Map<String, Object> p = new LinkedHashMap<>();
-			p.put("batch", r.site());
-			p.put("gamma_bar", r.gammaBar());
-			p.put("tau2", r.tau2());
-			p.put("a_prior", r.aPrior());
-			p.put("b_prior", r.bPrior());
-			p.put("iterations", r.iterations());
-			priors.add(p);
+			priors.add(priors(r));
 			json.put("priors", priors);
 		}
 		final List<Object> history = json.get("added_sites") instanceof List ? new ArrayList<>(
@@ -410,6 +407,18 @@ public final class SavedModel {
 		history.add(a);
 		json.put("added_sites", history);
 		return json;
+	}
+
+	/** The added site's empirical Bayes priors, as the model's "priors" list records a site's. */
+	static Map<String, Object> priors(final SiteAddition.Result r) {
+		final Map<String, Object> p = new LinkedHashMap<>();
+		p.put("batch", r.site());
+		p.put("gamma_bar", r.gammaBar());
+		p.put("tau2", r.tau2());
+		p.put("a_prior", r.aPrior());
+		p.put("b_prior", r.bPrior());
+		p.put("iterations", r.iterations());
+		return p;
 	}
 
 	/** A deep copy in which integral doubles (not -0) become longs, as the writer first wrote them. */

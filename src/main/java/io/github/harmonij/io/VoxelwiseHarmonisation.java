@@ -285,7 +285,7 @@ public final class VoxelwiseHarmonisation {
 			result.timings.put("total", seconds(t0, System.nanoTime()));
 			result.peakHeapMb = heap.rawPeakMb();
 			result.peakLiveHeapMb = heap.livePeakMb();
-			writeRunJson(dir.resolve("run.json"), r, cohort, names, result);
+			writeRunJson(dir.resolve("run.json"), r, cohort, names, result, Map.of());
 			if (r.finishing != null) {
 				status.accept("Writing the report");
 				r.finishing.accept(dir);
@@ -403,11 +403,8 @@ public final class VoxelwiseHarmonisation {
 		/** Out of core even if the matrix would fit in memory (see {@link Request#chunked}). */
 		public boolean chunked;
 
-		/**
-		 * Called with the work folder after everything else is written, before it becomes the
-		 * output folder (see {@link Request#finishing}); e.g. to complete run.json.
-		 */
-		public Consumer<Path> finishing;
+		/** More top-level entries of run.json (add-site's record of the site it added). */
+		public final Map<String, Object> runJson = new LinkedHashMap<>();
 	}
 
 	/**
@@ -458,12 +455,13 @@ public final class VoxelwiseHarmonisation {
 		final Cohort cohort = CohortManifest.readForApply(r.manifest, CohortSpec.batch(saved
 			.batchColumn()).minSubjectsPerBatch(1));
 		final List<String> warnings = new ArrayList<>();
-		saved.designFor(cohort.table(), cohort.subjectIds(), cohort.batches(), r.clamp, warnings);
+		final Design design = saved.designFor(cohort.table(), cohort.subjectIds(), cohort.batches(),
+			r.clamp, warnings);
 		for (final String w : warnings)
 			status.accept("Warning: " + w);
 		final NiftiHeader[] headers = checkImages(cohort, saved.grid());
-		return apply(r, saved, cohort, headers, warnings, null, progress, status, canceled, heap,
-			t0);
+		return apply(r, saved, design, cohort, headers, warnings, null, progress, status, canceled,
+			heap, t0);
 	}
 
 	/**
@@ -498,10 +496,11 @@ public final class VoxelwiseHarmonisation {
 
 	/**
 	 * Reads the checked images once into the output's work folder and harmonises them with
-	 * {@code saved}, or with the model {@code fitFirst} makes from them (its time is run.json's
-	 * "fit").
+	 * {@code saved} and {@code design}, or with the model {@code fitFirst} makes from them and the
+	 * cohort's design for it (the fit's time is run.json's "fit").
 	 */
-	static Result apply(final ApplyRequest r, final SavedModel saved, final Cohort cohort,
+	static Result apply(final ApplyRequest r, final SavedModel saved, final Design given,
+		final Cohort cohort,
 		final NiftiHeader[] headers, final List<String> warnings, final ModelFromImages fitFirst,
 		final Progress progress, final Consumer<String> status, final BooleanSupplier canceled,
 		final HeapMonitor heap, final long t0)
@@ -534,8 +533,8 @@ public final class VoxelwiseHarmonisation {
 				tRead = System.nanoTime();
 				final SavedModel use = fitFirst == null ? saved : fitFirst.fit(cm.matrix(), dir);
 				model = use.model();
-				design = use.designFor(cohort.table(), cohort.subjectIds(), cohort.batches(), r.clamp,
-					new ArrayList<>());
+				design = fitFirst == null ? given : use.designFor(cohort.table(), cohort.subjectIds(),
+					cohort.batches(), r.clamp, new ArrayList<>());
 				tFit = System.nanoTime();
 				final int[] index = cm.index();
 				harmonised = new boolean[index.length];
@@ -580,8 +579,7 @@ public final class VoxelwiseHarmonisation {
 			final Request req = new Request();
 			req.invocation = r.invocation;
 			req.method = "combat".equals(saved.method()) ? Method.COMBAT : Method.REGRESSION;
-			writeRunJson(dir.resolve("run.json"), req, cohort, names, result);
-			if (r.finishing != null) r.finishing.accept(dir);
+			writeRunJson(dir.resolve("run.json"), req, cohort, names, result, r.runJson);
 			out.commit();
 		}
 		return result;
@@ -666,7 +664,7 @@ public final class VoxelwiseHarmonisation {
 	}
 
 	private static void writeRunJson(final Path file, final Request r, final Cohort cohort,
-		final String[] names, final Result result)
+		final String[] names, final Result result, final Map<String, Object> more)
 	{
 		final Map<String, Object> json = new LinkedHashMap<>();
 		json.put("harmonij_version", io.github.harmonij.command.Version.get());
@@ -707,6 +705,7 @@ public final class VoxelwiseHarmonisation {
 		json.put("input_reading", reading);
 		json.put("threads", Parallelization.getTaskExecutor().getParallelism());
 		json.put("java", System.getProperty("java.version"));
+		json.putAll(more);
 		writeText(file, JsonWriter.write(json));
 	}
 

@@ -2,7 +2,6 @@
 package io.github.harmonij.io;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -91,8 +90,8 @@ public final class VoxelwiseSiteAddition {
 		a.chunked = r.chunked;
 		final SiteAddition.Result[] added = new SiteAddition.Result[1];
 		// The images are read once: the site is fitted on them, the extended model is written
-		// into the output's work folder and read back, and the apply that every saved model goes
-		// through harmonises the same rows with it.
+		// into the output's work folder, and the apply that every saved model goes through
+		// harmonises the same rows with it.
 		final VoxelwiseHarmonisation.ModelFromImages fit = (matrix, dir) -> {
 			status.accept("Fitting site \"" + design.batchLevel(0) + "\" against the frozen model");
 			added[0] = SiteAddition.add(saved.model(), design, matrix, eb, meanOnly, progress,
@@ -102,30 +101,23 @@ public final class VoxelwiseSiteAddition {
 			record.put("manifest", r.manifest.toAbsolutePath().toString());
 			record.put("from_model", saved.source().toString());
 			final Path model = dir.resolve("model");
+			final SavedModel extended;
 			try {
 				Files.createDirectories(model);
-				SavedModel.writeVoxelwiseExtended(model, saved, added[0], record, r.deflateLevel);
+				extended = SavedModel.writeVoxelwiseExtended(model, saved, added[0], record,
+					r.deflateLevel);
 			}
 			catch (final IOException e) {
 				throw new InputException("Cannot write the extended model to " + r.out + ": " + e
 					.getMessage());
 			}
-			return SavedModel.read(model);
-		};
-		// run.json names the extended model and the addition before the folder is committed
-		a.finishing = dir -> {
-			try {
-				amendRunJson(dir.resolve("run.json"), saved, added[0], eb, abs.resolve("model"));
-			}
-			catch (final IOException e) {
-				throw new InputException("Cannot complete " + r.out.resolve("run.json") + ": " + e
-					.getMessage());
-			}
+			a.runJson.put("added_site", siteRecord(added[0], eb, abs.resolve("model")));
+			return extended;
 		};
 		final VoxelwiseHarmonisation.Result result;
 		try (HeapMonitor heap = HeapMonitor.start()) {
-			result = VoxelwiseHarmonisation.apply(a, saved, cohort, headers, warnings, fit, progress,
-				status, canceled, heap, t0);
+			result = VoxelwiseHarmonisation.apply(a, saved, null, cohort, headers, warnings, fit,
+				progress, status, canceled, heap, t0);
 		}
 		return String.format(java.util.Locale.ROOT, "Added site \"%s\" (%d subjects, eb=%s) " +
 			"to the model; %d voxels harmonised by the model were left unchanged for it (not " +
@@ -135,31 +127,18 @@ public final class VoxelwiseSiteAddition {
 
 	// -- Helper methods --
 
-	/** Adds what the addition did to run.json: the model it started from, the new site's priors. */
-	private static void amendRunJson(final Path runJson, final SavedModel saved,
-		final SiteAddition.Result added, final EmpiricalBayes eb, final Path extended)
-		throws IOException
+	/** run.json's record of the addition: the site, its usable voxels, its priors. */
+	private static Map<String, Object> siteRecord(final SiteAddition.Result added,
+		final EmpiricalBayes eb, final Path extended)
 	{
-		@SuppressWarnings("unchecked")
-		final Map<String, Object> run = (Map<String, Object>) JsonReader.parse(new String(Files
-			.readAllBytes(runJson), StandardCharsets.UTF_8));
-		@SuppressWarnings("unchecked")
-		final Map<String, Object> inv = (Map<String, Object>) run.get("invocation");
-		inv.put("model", saved.source().toString());
 		final Map<String, Object> site = new LinkedHashMap<>();
 		site.put("batch", added.site());
 		site.put("subjects", added.nSubjects());
 		site.put("eb", eb.key());
 		site.put("usable_voxels", added.usable());
 		site.put("left_out_voxels", added.leftOut());
-		site.put("gamma_bar", added.gammaBar());
-		site.put("tau2", added.tau2());
-		site.put("a_prior", added.aPrior());
-		site.put("b_prior", added.bPrior());
-		site.put("iterations", added.iterations());
+		site.putAll(SavedModel.priors(added));
 		site.put("extended_model", extended.toString());
-		run.put("added_site", site);
-		Files.delete(runJson);
-		VoxelwiseHarmonisation.writeText(runJson, JsonWriter.write(run));
+		return site;
 	}
 }

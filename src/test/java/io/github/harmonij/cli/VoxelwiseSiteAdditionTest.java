@@ -68,7 +68,7 @@ class VoxelwiseSiteAdditionTest {
 			.toString());
 		final String json = new String(Files.readAllBytes(out.resolve("run.json")),
 			StandardCharsets.UTF_8);
-		assertTrue(json.contains("\"decodes\": 4.0,"), json);
+		assertTrue(json.contains("\"decodes\": 4,"), json);
 		assertTrue(json.contains("\"decodes_per_input\": 1.0"), json);
 		assertTrue(json.contains("\"fit\": "), "the fit's time: " + json);
 		assertTrue(json.contains("\"added_site\""), json);
