@@ -112,8 +112,8 @@ final class TableHarmonisation {
 			effects = report ? TableEffects.write(work.path(), t, result, out.toPath(), q, true,
 				invocation(combat, ref, modelOut, saveModel), canceled) : null;
 			if (canceled.getAsBoolean()) throw new CancellationException();
-			publish(t, result, out.toPath(), saveModel ? modelOut.toPath() : null, fit, options,
-				work);
+			publish(t, result, out.toPath(), saveModel ? modelOut.toPath() : null, saveModel
+				? () -> SavedModel.writeTable(modelOut.toPath(), fit, t, options) : null, work);
 		}
 		catch (final IOException e) {
 			throw new InputException("Cannot write the report in " + reportDir + ": " + e
@@ -162,13 +162,8 @@ final class TableHarmonisation {
 		CommandSupport.require(out, "out", "the output table (CSV)");
 		if (out.exists()) throw new InputException(out + " already exists; choose a new output " +
 			"file (nothing was overwritten).");
-		final SavedModel saved = SavedModel.read(model.toPath());
-		if (saved.voxelwise()) throw new InputException(model + " is a voxelwise model; use " +
-			"apply for images, or give a model saved by combat-table --model-out.");
-		TableSpec spec = TableSpec.batch(saved.batchColumn()).features(saved.features())
-			.minSubjectsPerBatch(1);
-		if (saved.idColumn() != null) spec = spec.idColumn(saved.idColumn());
-		final FeatureTable t = FeatureTable.read(table.toPath(), spec, true, true);
+		final SavedModel saved = tableModel(model, "apply");
+		final FeatureTable t = readFor(saved, table);
 		final List<String> warnings = new ArrayList<>();
 		final Design design = saved.designFor(t.table(), t.subjectIds(), t.batches(), clamp,
 			warnings);
@@ -184,6 +179,25 @@ final class TableHarmonisation {
 		for (final String w : warnings)
 			s.append(" Warning: ").append(w);
 		return s.toString();
+	}
+
+	/**
+	 * @param forImages the command that takes a voxelwise model instead
+	 * @throws InputException if the model cannot be read or is voxelwise
+	 */
+	static SavedModel tableModel(final File model, final String forImages) {
+		final SavedModel saved = SavedModel.read(model.toPath());
+		if (saved.voxelwise()) throw new InputException(model + " is a voxelwise model; use " +
+			forImages + " for images, or give a model saved by combat-table --model-out.");
+		return saved;
+	}
+
+	/** Reads a table with the columns of a saved table model (its site, id and features). */
+	static FeatureTable readFor(final SavedModel saved, final File table) {
+		TableSpec spec = TableSpec.batch(saved.batchColumn()).features(saved.features())
+			.minSubjectsPerBatch(1);
+		if (saved.idColumn() != null) spec = spec.idColumn(saved.idColumn());
+		return FeatureTable.read(table.toPath(), spec, true, true);
 	}
 
 	// -- Helper methods --
@@ -233,20 +247,20 @@ final class TableHarmonisation {
 	}
 
 	/**
-	 * Puts the outputs in place: the table, then the model, then the report folder (committed
+	 * Puts the outputs in place: the table, then the model ({@code writeModel} writes
+	 * {@code modelOut}), then the report folder (committed
 	 * last, so a report is never left without its table); a failure removes the files already
 	 * written, so that nothing looks finished.
 	 */
-	private static void publish(final FeatureTable t, final double[][] result, final Path out,
-		final Path modelOut, final HarmonisationFit fit, final ComBatOptions options,
-		final OutputFolder report)
+	static void publish(final FeatureTable t, final double[][] result, final Path out,
+		final Path modelOut, final Runnable writeModel, final OutputFolder report)
 	{
 		final List<Path> written = new ArrayList<>();
 		try {
 			t.writeHarmonised(out, result);
 			written.add(out);
 			if (modelOut != null) {
-				SavedModel.writeTable(modelOut, fit, t, options);
+				writeModel.run();
 				written.add(modelOut);
 			}
 			if (report != null) report.commit();

@@ -17,7 +17,6 @@ import io.github.harmonij.core.Progress;
 import io.github.harmonij.core.SiteAddition;
 import io.github.harmonij.io.FeatureTable;
 import io.github.harmonij.io.SavedModel;
-import io.github.harmonij.io.TableSpec;
 
 /** Adds a site to a saved table model, writes the extended model and the harmonised rows. */
 final class TableSiteAddition {
@@ -41,13 +40,8 @@ final class TableSiteAddition {
 				"(nothing was overwritten).");
 		if (out.getAbsoluteFile().equals(modelOut.getAbsoluteFile())) throw new InputException(
 			"out and model_out are the same file; choose two new files.");
-		final SavedModel saved = SavedModel.read(model.toPath());
-		if (saved.voxelwise()) throw new InputException(model + " is a voxelwise model; use " +
-			"add-site for images, or give a model saved by combat-table --model-out.");
-		TableSpec spec = TableSpec.batch(saved.batchColumn()).features(saved.features())
-			.minSubjectsPerBatch(1);
-		if (saved.idColumn() != null) spec = spec.idColumn(saved.idColumn());
-		final FeatureTable t = FeatureTable.read(table.toPath(), spec, true, true);
+		final SavedModel saved = TableHarmonisation.tableModel(model, "add-site");
+		final FeatureTable t = TableHarmonisation.readFor(saved, table);
 		final List<String> warnings = new ArrayList<>();
 		final Design design = saved.designForNewSite(t.table(), t.subjectIds(), t.batches(), clamp,
 			warnings);
@@ -59,12 +53,13 @@ final class TableSiteAddition {
 		added.model().apply(design, t.matrix(), new FeatureMatrix.DoubleRows(result), progress,
 			canceled);
 		final double seconds = (System.nanoTime() - t0) / 1e9;
-		t.writeHarmonised(out.toPath(), result);
 		final Map<String, Object> record = new LinkedHashMap<>();
 		record.put("eb", mode.key());
 		record.put("table", table.getAbsolutePath());
 		record.put("from_model", model.getAbsolutePath());
-		SavedModel.writeTableExtended(modelOut.toPath(), saved, added, record);
+		// the table and the extended model appear together or not at all
+		TableHarmonisation.publish(t, result, out.toPath(), modelOut.toPath(), () -> SavedModel
+			.writeTableExtended(modelOut.toPath(), saved, added, record), null);
 		final StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
 			"Added site \"%s\" (%d subjects, eb=%s) to the %s model %s and harmonised its %d " +
 				"features in %.3f s; wrote %s and the extended model %s.", added.site(), added

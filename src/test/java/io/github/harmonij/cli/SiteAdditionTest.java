@@ -283,6 +283,13 @@ class SiteAdditionTest {
 			.toString(), "--out", tmp.resolve("never.csv").toString(), "--model-out", tmp.resolve(
 				"never.json").toString());
 		assertTrue(one.contains("Site \"S4\" has 1 subject (s4000)"), one);
+		// the extended model cannot be written: the harmonised table is taken back too
+		final Path out = tmp.resolve("s4_h.csv");
+		final String noFolder = fail("add-site-table", "--model", m.toString(), "--table", added
+			.toString(), "--out", out.toString(), "--model-out", tmp.resolve("missing/m2.json")
+				.toString());
+		assertTrue(noFolder.contains("missing"), noFolder);
+		assertFalse(Files.exists(out), "no table without its model");
 	}
 
 	// -- Helper methods --
