@@ -348,12 +348,6 @@ final class FactoredDesign {
 			m.get(j, from, from + len, y, j * len);
 	}
 
-	/** Writes {@code y[j * len + v]} back as features [from, from + len) of all subjects. */
-	void scatter(final FeatureMatrix m, final int from, final int len, final double[] y) {
-		for (int j = 0; j < n; j++)
-			m.set(j, from, from + len, y, j * len);
-	}
-
 	/** Checks that a matrix has this design's subjects. */
 	static void checkShape(final FeatureMatrix m, final String what, final int nSubjects,
 		final int nFeatures)

@@ -332,7 +332,8 @@ public final class HarmonisationModel {
 				public void get(final int j, final int from, final int to, final double[] dst,
 					final int offset)
 				{
-					final double[] y = offset == 0 ? dst : new double[to - from];
+					// the thread's scratch row (adjust uses the others)
+					final double[] y = offset == 0 ? dst : work.get().fit(to - from).y;
 					in.get(j, from, to, y, 0);
 					adjust(j, from, to - from, y);
 					for (int v = 0; v < to - from; v++)

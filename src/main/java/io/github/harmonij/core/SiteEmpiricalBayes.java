@@ -184,7 +184,7 @@ final class SiteEmpiricalBayes {
 	 * (z' = z - c, g' = g - c; c = mean of gamma-hat, so that the expanded square does not
 	 * cancel), log LH_ij = n P_j + S1_i B_j + S2_i C_j with P_j = -log(2 pi d_j) / 2 -
 	 * g'_j^2 / (2 d_j), B_j = g'_j / d_j, C_j = -1 / (2 d_j): three multiply-adds, in a loop C2
-	 * vectorises, which also finds the maximum M_i. The weights are exp(log LH_ij - M_i), so they
+	 * vectorises, then the maximum M_i in a second one. The weights are exp(log LH_ij - M_i), so they
 	 * never underflow to 0/0 (sva returns NaN for sites of about 550 subjects or more).
 	 * <p>
 	 * Differences log LH_ij - M_i below -T, T = 40 + ln(m) for m features, are raised to -T: the

@@ -300,15 +300,6 @@ public final class CohortMatrix implements AutoCloseable {
 		return spilled != null;
 	}
 
-	/**
-	 * @return {@code rows[subject][masked voxel]}, the live data (not a copy)
-	 * @throws IllegalStateException out of core
-	 */
-	public float[][] rows() {
-		if (rows == null) throw new IllegalStateException("the matrix is out of core");
-		return rows;
-	}
-
 	/** @return the live data as a core matrix (no copy) */
 	public FeatureMatrix matrix() {
 		return spilled != null ? spilled : new FeatureMatrix.FloatRows(rows);
@@ -358,14 +349,6 @@ public final class CohortMatrix implements AutoCloseable {
 	/** @return how many times input images were decoded so far (reading and {@link #volume}) */
 	public int decodes() {
 		return decodes.get();
-	}
-
-	/** @return a deep copy of the data, e.g. to keep the original before harmonising in place */
-	public FeatureMatrix.FloatRows copyOfMatrix() {
-		final float[][] copy = new float[cohort.nSubjects()][];
-		for (int j = 0; j < copy.length; j++)
-			copy[j] = row(j, new float[index.length]).clone();
-		return new FeatureMatrix.FloatRows(copy);
 	}
 
 	/**

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import io.github.harmonij.core.FeatureMatrix;
@@ -18,7 +17,8 @@ import io.github.harmonij.core.InputException;
 import io.github.harmonij.core.VoxelBlocks;
 
 /**
- * An out-of-core float32 subjects-by-voxels matrix: the data live in one temporary file, laid
+ * An out-of-core float32 subjects-by-voxels matrix, written once and then read: the data live in
+ * one temporary file, laid
  * out as the engine walks them, block after block of {@link VoxelBlocks#BLOCK} voxels and, inside
  * a block, subject after subject:
  * <pre>
@@ -27,18 +27,19 @@ import io.github.harmonij.core.VoxelBlocks;
  * where {@code len(b)} is {@code BLOCK} except for a shorter last block. One block of all subjects
  * (the unit a {@code VoxelBlocks.forEachBlock} body works on) is one contiguous run of the file.
  * <p>
- * {@link #get} and {@link #set} go through a per-thread cache of one whole block (off-heap, a
- * direct buffer of {@code 4 * nSubjects * BLOCK} bytes): the first call for a block reads it
- * with one positional read, later calls for that block hit memory, and a thread that moves on to
- * another block writes the one it held back if it changed it. A block held by a thread at the end
- * of one engine pass is taken over by whichever thread asks for it in the next, so the file and
- * the caches never disagree. Values travel as {@code double} and are stored as {@code float}, the
- * conversions of {@link FeatureMatrix.FloatRows}: the engine gives the same bits over either.
+ * {@link #writeRows} fills the file (pass 1). {@link #get} then goes through a per-thread cache of
+ * one whole block (off-heap, a direct buffer of {@code 4 * nSubjects * BLOCK} bytes): the first
+ * call for a block reads it with one positional read, later calls for that block hit memory. A
+ * block held by a thread at the end of one engine pass is taken over by whichever thread asks for
+ * it in the next. Values are read as {@code double} from {@code float}, the conversion of
+ * {@link FeatureMatrix.FloatRows}: the engine gives the same bits over either. The harmonised
+ * values are never written back ({@link #set} is not supported): the outputs are written from
+ * each row as it is harmonised.
  * <p>
  * Thread-safety: as {@link FeatureMatrix}, different threads may work on different blocks at
  * once; two threads must not use one block at the same time (the engine never does). The bulk
  * methods {@link #writeRows} and {@link #readRow} use positional reads and writes and may run in
- * parallel with each other, but not with get/set: call {@link #flush} in between.
+ * parallel with each other and with get.
  * <p>
  * {@link #close} deletes the file. Put it in the work area of an {@link OutputFolder}, so that it
  * is gone after a failure or a cancel too.
@@ -74,7 +75,6 @@ public final class SpilledMatrix implements FeatureMatrix, AutoCloseable {
 	/** One lock per block: loading and storing different blocks run in parallel. */
 	private final Object[] locks;
 
-	private final AtomicLong blockReads = new AtomicLong(), blockWrites = new AtomicLong();
 
 	/** One cached block. */
 	private static final class Slot {
@@ -92,7 +92,6 @@ public final class SpilledMatrix implements FeatureMatrix, AutoCloseable {
 
 		volatile Thread owner;
 
-		boolean dirty;
 
 		Slot(final int block, final int len, final ByteBuffer data) {
 			this.block = block;
@@ -166,11 +165,6 @@ public final class SpilledMatrix implements FeatureMatrix, AutoCloseable {
 		return file;
 	}
 
-	/** @return how many whole blocks were read from and written to the file by get/set */
-	public long[] blockTransfers() {
-		return new long[] { blockReads.get(), blockWrites.get() };
-	}
-
 	@Override
 	public void get(final int subject, final int from, final int to, final double[] dst,
 		final int offset)
@@ -184,18 +178,12 @@ public final class SpilledMatrix implements FeatureMatrix, AutoCloseable {
 			dst[offset + i] = run[i];
 	}
 
+	/** Not supported: the matrix is written once, by {@link #writeRows}. */
 	@Override
 	public void set(final int subject, final int from, final int to, final double[] src,
 		final int offset)
 	{
-		final Slot s = slot(from, to);
-		final int n = to - from;
-		final float[] run = s.run;
-		for (int i = 0; i < n; i++)
-			run[i] = (float) src[offset + i];
-		s.floats.position(subject * s.len + from - s.block * BLOCK);
-		s.floats.put(run, 0, n);
-		s.dirty = true;
+		throw new UnsupportedOperationException("the spilled matrix is read-only after pass 1");
 	}
 
 	/**
@@ -223,7 +211,7 @@ public final class SpilledMatrix implements FeatureMatrix, AutoCloseable {
 		}
 	}
 
-	/** Copies subject's row, all {@code nFeatures} values, into {@code dst}. Call {@link #flush} first. */
+	/** Copies subject's row, all {@code nFeatures} values, into {@code dst}. */
 	public void readRow(final int subject, final float[] dst) {
 		final ByteBuffer bb = runBuffer.get();
 		final FloatBuffer fb = bb.clear().asFloatBuffer();
@@ -238,15 +226,6 @@ public final class SpilledMatrix implements FeatureMatrix, AutoCloseable {
 			fb.clear();
 			fb.get(dst, from, len);
 		}
-	}
-
-	/** Writes every cached block that changed back to the file; the caches stay valid. */
-	public void flush() {
-		for (int b = 0; b < nBlocks; b++)
-			synchronized (locks[b]) {
-				final Slot s = resident.get(b);
-				if (s != null && s.dirty) store(s);
-			}
 	}
 
 	/** Closes and deletes the file; the matrix cannot be used afterwards. */
@@ -297,8 +276,7 @@ public final class SpilledMatrix implements FeatureMatrix, AutoCloseable {
 		final Thread me = Thread.currentThread();
 		if (old != null) synchronized (locks[old.block]) {
 			if (old.owner == me) {
-				// Done with the old block: write it back and give its buffer to the next one.
-				if (old.dirty) store(old);
+				// Done with the old block: give its buffer to the next one.
 				old.owner = null;
 				resident.set(old.block, null);
 				synchronized (free) {
@@ -339,16 +317,6 @@ public final class SpilledMatrix implements FeatureMatrix, AutoCloseable {
 			return;
 		}
 		readFully(bb, offset(s.block));
-		blockReads.incrementAndGet();
-	}
-
-	private void store(final Slot s) {
-		final ByteBuffer bb = s.data.duplicate();
-		bb.clear().limit(4 * nSubjects * s.len);
-		writeFully(bb, offset(s.block));
-		written[s.block] = true;
-		s.dirty = false;
-		blockWrites.incrementAndGet();
 	}
 
 	private void writeFully(final ByteBuffer bb, final long position) {

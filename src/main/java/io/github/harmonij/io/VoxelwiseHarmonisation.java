@@ -220,7 +220,7 @@ public final class VoxelwiseHarmonisation {
 			final NiftiHeader first;
 			final boolean[] mask;
 			final int[] index;
-			final long tRead, tFit, tPrepared, tTests, tWritten, adjustNanos;
+			final long tRead, tFit, tPrepared, tTests, adjustNanos;
 			final String[] names = outputNames(cohort);
 			try (CohortMatrix cm = CohortMatrix.read(cohort, r.mask, storage, progress, status,
 				canceled))
@@ -261,7 +261,6 @@ public final class VoxelwiseHarmonisation {
 				createDirectories(dir.resolve("harmonised"), dir.resolve("difference"));
 				adjustNanos = writeSubjects(dir, names, cm, adjustment, harmonised, before, after,
 					r.deflateLevel, progress, canceled);
-				tWritten = System.nanoTime();
 				result.inputDecodes = cm.decodes();
 				for (final int j : cm.reread())
 					result.reread.add(cohort.subjectId(j));
@@ -280,7 +279,7 @@ public final class VoxelwiseHarmonisation {
 				result.counts.put(s, fit.count(s));
 			writeSummary(dir.resolve("summary.csv"), design, before, after, result);
 			result.timings.put("read", seconds(t0, tRead));
-			putTimings(result, tRead, tFit, tPrepared, adjustNanos, tTests, tWritten, tWrite,
+			putTimings(result, tRead, tFit, tPrepared, adjustNanos, tTests, tWrite,
 				r.siteEffects);
 			result.timings.put("total", seconds(t0, System.nanoTime()));
 			result.peakHeapMb = heap.rawPeakMb();
@@ -372,8 +371,8 @@ public final class VoxelwiseHarmonisation {
 	 * site tests; write (the rest of writing).
 	 */
 	private static void putTimings(final Result result, final long tRead, final long tFit,
-		final long tPrepared, final long adjustNanos, final long tTests, final long tWritten,
-		final long tWrite, final boolean siteTests)
+		final long tPrepared, final long adjustNanos, final long tTests, final long tWrite,
+		final boolean siteTests)
 	{
 		final long rows = wallShare(adjustNanos);
 		result.timings.put("fit", seconds(tRead, tFit));
