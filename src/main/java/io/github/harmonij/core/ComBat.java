@@ -109,8 +109,11 @@ public final class ComBat {
 		for (int k = 0; k < x.nBatches; k++) {
 			final Progress p = stage(progress, 1 + k, stages, nb);
 			if (kept == 0 || k == ref) fill(f, k, 0, 1);
-			else if (o.eb() == EmpiricalBayes.NONE) noEb(f, k);
-			else eb(f, k, sites[k], p, canceled);
+			else {
+				sites[k].estimate(o.eb(), o.meanOnly(), f.gammaStar, f.deltaStar, k * f.nFeatures, p,
+					canceled);
+				f.iterations[k] = sites[k].iterations;
+			}
 			p.update(nb, nb);
 		}
 		return f;
@@ -226,30 +229,6 @@ public final class ComBat {
 			data, f, from, to));
 	}
 
-
-	/**
-	 * gamma* and delta* of site k from its priors ({@link SiteEmpiricalBayes}); as sva for the
-	 * harmonised features, NaN delta* for the others.
-	 */
-	private static void eb(final ComBatFit f, final int k, final SiteEmpiricalBayes eb,
-		final Progress p, final BooleanSupplier canceled)
-	{
-		final int nf = f.nFeatures, off = k * nf;
-		final boolean meanOnly = f.options.meanOnly();
-		if (f.options.eb() == EmpiricalBayes.NONPARAMETRIC) {
-			fill(f, k, Double.NaN, Double.NaN);
-			eb.nonParametric(meanOnly, f.gammaStar, f.deltaStar, off, p, canceled);
-		}
-		else if (meanOnly) for (int v = 0; v < nf; v++) {
-			f.gammaStar[off + v] = eb.postMean(f.gammaHat[off + v]);
-			f.deltaStar[off + v] = f.status[v] == 0 ? 1 : Double.NaN;
-		}
-		else {
-			eb.parametric(f.gammaStar, f.deltaStar, off, canceled);
-			f.iterations[k] = eb.iterations;
-		}
-	}
-
 	/** gamma* = g, delta* = d for every feature of batch k (skipped features get NaN). */
 	private static void fill(final ComBatFit f, final int k, final double g, final double d) {
 		for (int v = 0; v < f.nFeatures; v++) {
@@ -258,16 +237,4 @@ public final class ComBat {
 			f.deltaStar[k * f.nFeatures + v] = ok ? d : Double.NaN;
 		}
 	}
-
-	/** neuroCombat {@code eb = False}: gamma* = gamma-hat, delta* = delta-hat^2. */
-	private static void noEb(final ComBatFit f, final int k) {
-		for (int v = 0; v < f.nFeatures; v++) {
-			final int i = k * f.nFeatures + v;
-			f.gammaStar[i] = f.gammaHat[i];
-			f.deltaStar[i] = f.status[v] != 0 ? Double.NaN : f.options.meanOnly() ? 1 : f.sampleVar[i];
-		}
-	}
-
-
-
 }

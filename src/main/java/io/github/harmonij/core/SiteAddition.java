@@ -227,40 +227,20 @@ public final class SiteAddition {
 			for (int v = 0; v < nf; v++)
 				delta[b * nf + v] = model.delta(b, v);
 		final int off = nb * nf;
-		final double[] deltaHatSq = combat ? s2 : new double[nf];
-		if (!combat) Arrays.fill(deltaHatSq, Double.NaN);
-		final Result r = new Result(null, site, n, gammaHat, deltaHatSq, usable, harmonised -
-			usable);
+		// s2 is NaN for every feature of a linear model (no delta-hat^2)
+		final SiteEmpiricalBayes sb = new SiteEmpiricalBayes(nf, gammaHat, s2, 0, use, n, null);
 		if (!combat) for (int v = 0; v < nf; v++)
 			gamma[off + v] = model.status(v) != FeatureStatus.HARMONISED ? Double.NaN : use[v]
 				? gammaHat[v] : model.location(v);
 		else {
-			final double[] g = new double[nf], d = new double[nf];
-			final SiteEmpiricalBayes sb = new SiteEmpiricalBayes(nf, gammaHat, s2, 0, use, n, null);
 			if (eb != EmpiricalBayes.NONE) {
 				if (usable < 2) throw new InputException("Site \"" + site + "\" has " + usable +
 					" usable features (finite and not constant in its subjects, and harmonised by the " +
 					"model); empirical Bayes needs at least 2. Use eb=none or check the images.");
 				sb.priors(meanOnly, canceled);
-				r.gammaBar = sb.gammaBar;
-				r.tau2 = sb.tau2;
-				r.aPrior = sb.aPrior;
-				r.bPrior = sb.bPrior;
 			}
-			if (eb == EmpiricalBayes.NONE) for (int v = 0; v < nf; v++) {
-				g[v] = gammaHat[v];
-				d[v] = s2[v];
-			}
-			else if (eb == EmpiricalBayes.NONPARAMETRIC) sb.nonParametric(meanOnly, g, d, 0, progress,
-				canceled);
-			else if (meanOnly) for (int v = 0; v < nf; v++) {
-				g[v] = sb.postMean(gammaHat[v]);
-				d[v] = 1;
-			}
-			else {
-				sb.parametric(g, d, 0, canceled);
-				r.iterations = sb.iterations;
-			}
+			final double[] g = new double[nf], d = new double[nf];
+			sb.estimate(eb, meanOnly, g, d, 0, progress, canceled);
 			for (int v = 0; v < nf; v++) {
 				final boolean h = model.status(v) == FeatureStatus.HARMONISED;
 				gamma[off + v] = !h ? Double.NaN : use[v] ? g[v] : 0;
@@ -283,13 +263,14 @@ public final class SiteAddition {
 		}
 		final HarmonisationModel extended = new HarmonisationModel(model.kind(), levels, model
 			.refBatch(), cov, status, location, var, beta, gamma, delta);
-		final Result out = new Result(extended, site, n, gammaHat, deltaHatSq, usable, harmonised -
-			usable);
-		out.gammaBar = r.gammaBar;
-		out.tau2 = r.tau2;
-		out.aPrior = r.aPrior;
-		out.bPrior = r.bPrior;
-		out.iterations = r.iterations;
+		final Result out = new Result(extended, site, n, gammaHat, s2, usable, harmonised - usable);
+		if (combat && eb != EmpiricalBayes.NONE) {
+			out.gammaBar = sb.gammaBar;
+			out.tau2 = sb.tau2;
+			out.aPrior = sb.aPrior;
+			out.bPrior = sb.bPrior;
+			out.iterations = sb.iterations;
+		}
 		return out;
 	}
 

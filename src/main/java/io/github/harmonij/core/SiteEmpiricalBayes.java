@@ -115,6 +115,35 @@ final class SiteEmpiricalBayes {
 		}
 	}
 
+	/**
+	 * gamma* and delta* at {@code [gdOff + v]} in the given mode, after {@link #priors} (except
+	 * for NONE): the estimates themselves (NONE: gamma-hat, and delta-hat^2 or 1 in mean-only
+	 * mode), {@code postmean} (mean-only), {@code int.eprior} (non-parametric) or {@code it.sol}
+	 * (parametric, which sets {@link #iterations}). Features that are not usable get NaN.
+	 */
+	void estimate(final EmpiricalBayes mode, final boolean meanOnly, final double[] g,
+		final double[] d, final int gdOff, final Progress progress, final BooleanSupplier canceled)
+	{
+		if (mode == EmpiricalBayes.PARAMETRIC && !meanOnly) {
+			parametric(g, d, gdOff, canceled);
+			return;
+		}
+		for (int v = 0; v < nf; v++) {
+			g[gdOff + v] = Double.NaN;
+			d[gdOff + v] = Double.NaN;
+		}
+		if (mode == EmpiricalBayes.NONPARAMETRIC) {
+			nonParametric(meanOnly, g, d, gdOff, progress, canceled);
+			return;
+		}
+		for (int v = 0; v < nf; v++)
+			if (use[v]) {
+				final double gh1 = gh[off + v];
+				g[gdOff + v] = mode == EmpiricalBayes.NONE ? gh1 : postMean(gh1);
+				d[gdOff + v] = meanOnly ? 1 : s2[off + v];
+			}
+	}
+
 	/** sva {@code postmean(gamma.hat, gamma.bar, 1, 1, t2)}: the mean-only gamma* of a gamma-hat. */
 	double postMean(final double gammaHat) {
 		return (tau2 * gammaHat + gammaBar) / (tau2 + 1);
