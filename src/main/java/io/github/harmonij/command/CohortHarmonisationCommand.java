@@ -106,7 +106,7 @@ abstract class CohortHarmonisationCommand extends ContextCommand {
 			final String method = configure(r, CommandSupport.blankToNull(ref_batch));
 			r.invocation.put("options", "batch=" + batch + " covariates=" + covariates +
 				" categorical=" + categorical + " smooth=" + smooth + " smooth_df=" + smooth_df +
-				" " + method + " ref_batch=" + ref_batch);
+				(method.isEmpty() ? "" : " " + method) + " ref_batch=" + ref_batch);
 			CohortRequests.evidence(r, site_effects, report, interest, q);
 			r.chunked = chunked;
 			r.invocation.put("chunked", chunked);

@@ -42,7 +42,6 @@ final class CommandSupport {
 		return text == null || text.trim().isEmpty() ? null : text.trim();
 	}
 
-	/** @throws InputException naming the option when a required file is missing */
 	/**
 	 * The empirical Bayes mode an add-site command asks for: null for "model" (or blank), the
 	 * mode the saved model was fitted with.
@@ -52,6 +51,7 @@ final class CommandSupport {
 		return e == null || "model".equals(e) ? null : EmpiricalBayes.parse(e);
 	}
 
+	/** @throws InputException naming the option when a required file is missing */
 	static void require(final Object value, final String key, final String what) {
 		if (value == null || value instanceof File && ((File) value).getPath().isEmpty())
 			throw new InputException("The option " + key + "=... is required: " + what + ".");

@@ -55,11 +55,7 @@ public final class ResultDisplays {
 					ResultViewer.showRun(path(inputs, "out"));
 					break;
 				case "SiteEffectMapsCommand": {
-					int x = 10;
-					for (final ij.ImagePlus map : SiteEffectViewer.open(path(inputs, "out"))) {
-						CohortStacks.showZoomed(map, x, 110, 340);
-						if (map.getWindow() != null) x += map.getWindow().getWidth() + 8;
-					}
+					SiteEffectViewer.show(path(inputs, "out"), 10, 110, 340);
 					ResultViewer.showTable(path(inputs, "out").resolve("summary.csv"),
 						"HarmonIJ site effects summary");
 					break;

@@ -90,11 +90,7 @@ public final class ResultViewer {
 				summaryX = Math.max(summaryX, x);
 			}
 			// Site-effect maps (--site-effects): before and after, one hot scale, in the second row.
-			for (final ImagePlus map : SiteEffectViewer.open(out.resolve("site_effects"))) {
-				CohortStacks.showZoomed(map, x, y, size);
-				final java.awt.Window w = map.getWindow();
-				if (w != null) x += w.getWidth() + 8;
-			}
+			SiteEffectViewer.show(out.resolve("site_effects"), x, y, size);
 		}
 		catch (final InputException e) {
 			IJ.log("HarmonIJ: " + e.getMessage());

@@ -13,6 +13,7 @@ import ij.ImagePlus;
 import ij.gui.ImageRoi;
 import ij.gui.Overlay;
 import ij.gui.TextRoi;
+import ij.plugin.LutLoader;
 import ij.process.ColorProcessor;
 import ij.process.LUT;
 
@@ -26,7 +27,7 @@ import io.github.harmonij.io.NiftiIO;
  */
 public final class SiteEffectViewer {
 
-	/** The maps shown, by file name, with the label of their scale. */
+	/** The file name of a site-effect map (-log10 p of the site test). */
 	private static final String MAP = "site_neglog10p.nii.gz";
 
 	private SiteEffectViewer() {}
@@ -57,22 +58,30 @@ public final class SiteEffectViewer {
 		return list;
 	}
 
+	/**
+	 * Opens the maps of {@code dir} ({@link #open}) and shows them side by side from (x, y),
+	 * zoomed to about {@code size} pixels.
+	 *
+	 * @return the x after the last window shown
+	 */
+	public static int show(final Path dir, final int x, final int y, final int size) {
+		int next = x;
+		for (final ImagePlus map : open(dir)) {
+			CohortStacks.showZoomed(map, next, y, size);
+			if (map.getWindow() != null) next += map.getWindow().getWidth() + 8;
+		}
+		return next;
+	}
+
 	private static ImagePlus map(final Path file, final String title) {
 		final ImagePlus imp = NiftiImagePlus.toImagePlus(NiftiIO.read(file), title);
 		imp.setSlice(imp.getNSlices() / 2 + 1);
 		return imp;
 	}
 
-	/** Black, red, yellow, white: ImageJ's "Fire"-like hot scale, built here (no IJ.run). */
+	/** ImageJ's "Fire" lookup table: the colours of the report's maps (EvidenceFigures). */
 	static LUT hot() {
-		final byte[] r = new byte[256], g = new byte[256], b = new byte[256];
-		for (int i = 0; i < 256; i++) {
-			final double t = i / 255.0;
-			r[i] = (byte) Math.round(255 * Math.min(1, 3 * t));
-			g[i] = (byte) Math.round(255 * Math.min(1, Math.max(0, 3 * t - 1)));
-			b[i] = (byte) Math.round(255 * Math.min(1, Math.max(0, 3 * t - 2)));
-		}
-		return new LUT(r, g, b);
+		return new LUT(LutLoader.getLut("fire"), 0, 255);
 	}
 
 	/** A vertical colour bar with its range and label, at the right edge of the image. */
