@@ -155,6 +155,22 @@ public final class CovariateCoding {
 		return codedNames;
 	}
 
+	/**
+	 * The value of a continuous or smooth covariate from the first of its coded columns (for a
+	 * smooth one, the first spline column, which is linear in the value).
+	 */
+	public double value(final int covariate, final double firstColumn) {
+		final double[] k = knots.get(covariate);
+		return k == null ? firstColumn : Splines.value(firstColumn, k);
+	}
+
+	/** @return how many coded columns covariate {@code covariate} has */
+	public int width(final int covariate) {
+		final double[] k = knots.get(covariate);
+		return k != null ? k.length - 1 : kinds.get(covariate) == Kind.CATEGORICAL ? levels.get(
+			covariate).size() - 1 : 1;
+	}
+
 	/** @return the number of coded columns */
 	public int nCodedColumns() {
 		return codedNames.size();

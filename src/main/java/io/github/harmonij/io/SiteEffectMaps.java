@@ -253,9 +253,8 @@ public final class SiteEffectMaps {
 
 	/**
 	 * Writes the cohort table: per site (and all sites), the number of subjects, the mean and SD of
-	 * each continuous or smooth covariate and the count of each level of each categorical one. A
-	 * smooth covariate's value is recovered from its first spline column, which is linear in it
-	 * ({@link Splines}: {@code N_1 = (x - xi_1) / (xi_K - xi_1)}).
+	 * each continuous or smooth covariate (its value from the coded design,
+	 * {@link CovariateCoding#value}) and the count of each level of each categorical one.
 	 */
 	public static void writeCohort(final Path file, final Design d, final CovariateCoding coding) {
 		final List<String> header = new ArrayList<>(Arrays.asList("site", "n"));
@@ -280,12 +279,9 @@ public final class SiteEffectMaps {
 			int col = 0;
 			for (int c = 0; c < coding.nCovariates(); c++) {
 				if (coding.kind(c) != CovariateCoding.Kind.CATEGORICAL) {
-					final double[] knots = coding.knots(c); // null unless smooth
-					final double x0 = knots == null ? 0 : knots[0];
-					final double scale = knots == null ? 1 : knots[knots.length - 1] - knots[0];
 					final double[] x = new double[members.size()];
 					for (int i = 0; i < x.length; i++)
-						x[i] = x0 + scale * d.covariate(members.get(i), col);
+						x[i] = coding.value(c, d.covariate(members.get(i), col));
 					double s = 0, s2 = 0;
 					for (final double v : x)
 						s += v;
@@ -295,7 +291,7 @@ public final class SiteEffectMaps {
 					row.add(String.format(Locale.ROOT, "%.4g", mean));
 					row.add(x.length > 1 ? String.format(Locale.ROOT, "%.3g", Math.sqrt(s2 / (x.length -
 						1))) : "");
-					col += knots == null ? 1 : knots.length - 1;
+					col += coding.width(c);
 				}
 				else {
 					final int width = coding.levels(c).size() - 1;

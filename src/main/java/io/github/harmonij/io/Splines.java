@@ -75,6 +75,15 @@ public final class Splines {
 		return out;
 	}
 
+	/**
+	 * The inverse of the first basis column, which is linear in x: N_1 = (x - xi_1) / (xi_K - xi_1).
+	 *
+	 * @return the covariate value whose basis starts with {@code n1}
+	 */
+	public static double value(final double n1, final double[] knots) {
+		return knots[0] + n1 * (knots[knots.length - 1] - knots[0]);
+	}
+
 	/** d_k(u) with kappa_K = 1. */
 	private static double d(final double u, final double kappa) {
 		final double a = Math.max(0, u - kappa), b = Math.max(0, u - 1);
