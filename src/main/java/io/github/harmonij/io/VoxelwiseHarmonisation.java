@@ -382,7 +382,7 @@ public final class VoxelwiseHarmonisation {
 	}
 
 	/** What to apply a saved model to, and where to write. */
-	public static final class ApplyRequest {
+	public static class ApplyRequest {
 
 		/** The model folder ({@code OUT/model} of a combat or regress run). */
 		public Path model;

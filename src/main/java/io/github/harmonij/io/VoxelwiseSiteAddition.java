@@ -29,27 +29,14 @@ import io.github.harmonij.core.SiteAddition;
  */
 public final class VoxelwiseSiteAddition {
 
-	/** What to add and where to write. */
-	public static final class Request {
-
-		/** The model folder ({@code OUT/model}). */
-		public Path model;
-
-		/** Manifest of the new site's subjects: image, the model's site column and covariates. */
-		public Path manifest;
+	/**
+	 * What to add and where to write: as for applying a model ({@code model} is the model folder,
+	 * {@code manifest} lists the new site's subjects), plus the empirical Bayes mode.
+	 */
+	public static final class Request extends VoxelwiseHarmonisation.ApplyRequest {
 
 		/** Empirical Bayes mode, or null for the model's own. */
 		public EmpiricalBayes eb;
-
-		public boolean clamp;
-
-		public Path out;
-
-		public Map<String, Object> invocation = new LinkedHashMap<>();
-
-		public int deflateLevel = NiftiIO.ZERO_RUN;
-
-		public boolean chunked;
 	}
 
 	private VoxelwiseSiteAddition() {}
@@ -81,13 +68,6 @@ public final class VoxelwiseSiteAddition {
 		final EmpiricalBayes eb = r.eb != null ? r.eb : saved.eb();
 		final NiftiHeader[] headers = VoxelwiseHarmonisation.checkImages(cohort, saved.grid());
 		final Path abs = r.out.toAbsolutePath().normalize();
-		final VoxelwiseHarmonisation.ApplyRequest a = new VoxelwiseHarmonisation.ApplyRequest();
-		a.manifest = r.manifest;
-		a.clamp = r.clamp;
-		a.out = r.out;
-		a.invocation = r.invocation;
-		a.deflateLevel = r.deflateLevel;
-		a.chunked = r.chunked;
 		final SiteAddition.Result[] added = new SiteAddition.Result[1];
 		// The images are read once: the site is fitted on them, the extended model is written
 		// into the output's work folder, and the apply that every saved model goes through
@@ -111,12 +91,12 @@ public final class VoxelwiseSiteAddition {
 				throw new InputException("Cannot write the extended model to " + r.out + ": " + e
 					.getMessage());
 			}
-			a.runJson.put("added_site", siteRecord(added[0], eb, abs.resolve("model")));
+			r.runJson.put("added_site", siteRecord(added[0], eb, abs.resolve("model")));
 			return extended;
 		};
 		final VoxelwiseHarmonisation.Result result;
 		try (HeapMonitor heap = HeapMonitor.start()) {
-			result = VoxelwiseHarmonisation.apply(a, saved, null, cohort, headers, warnings, fit,
+			result = VoxelwiseHarmonisation.apply(r, saved, null, cohort, headers, warnings, fit,
 				progress, status, canceled, heap, t0);
 		}
 		return String.format(java.util.Locale.ROOT, "Added site \"%s\" (%d subjects, eb=%s) " +
