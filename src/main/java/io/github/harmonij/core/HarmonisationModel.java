@@ -179,43 +179,40 @@ public final class HarmonisationModel {
 		FactoredDesign.checkShape(in, "input", n, nFeatures);
 		FactoredDesign.checkShape(out, "output", n, nFeatures);
 		final int nb = batchLevels.length;
-		final boolean[] used = used(site);
 		final int[][] members = members(site, nb);
 		VoxelBlocks.forEachBlock(nFeatures, progress, canceled, (block, from, to) -> {
-			final int chunk = Math.min(CHUNK, to - from);
-			final double[][] y = new double[GROUP][chunk];
-			final double[] y0 = new double[chunk];
+			final int len = to - from;
+			final double[][] y = new double[GROUP][len];
+			final double[] y0 = new double[len];
 			// per site: y* = y s + t + sum_c x_c e_c (see the derivation in coefficients())
-			final double[][] s = new double[nb][chunk], t = new double[nb][chunk];
+			final double[] s = new double[len], t = new double[len];
 			final int c = covariateNames.length, ce = kind == Kind.COMBAT ? c : 0;
-			final double[][] e = new double[nb * ce][chunk];
-			final int[] skipped = new int[chunk];
-			for (int v0 = from; v0 < to; v0 += chunk) {
-				final int len = Math.min(chunk, to - v0);
-				int nSkipped = 0;
-				for (int v = 0; v < len; v++)
-					if (status[v0 + v] != 0) skipped[nSkipped++] = v;
-				for (int b = 0; b < nb; b++)
-					if (used[b]) {
-						coefficients(b, v0, len, s[b], t[b], 0);
-						if (ce > 0) slopes(v0, len, s[b], 0, e, b * c);
-					}
-				// the subjects of each site in groups of four (read and written side by side)
-				for (int b = 0; b < nb; b++) {
-					final int[] js = members[b];
-					for (int i = 0; i < js.length; i += GROUP) {
-						final int m = Math.min(GROUP, js.length - i);
-						if (m == GROUP) in.get(js[i], js[i + 1], js[i + 2], js[i + 3], v0, v0 + len, y[0],
-							y[1], y[2], y[3]);
-						else for (int u = 0; u < m; u++)
-							in.get(js[i + u], v0, v0 + len, y[u], 0);
-						for (int u = 0; b != ref && u < m; u++)
-							adjust(y[u], y0, len, s[b], t[b], 0, e, b * c, x, js[i + u], skipped, nSkipped);
-						if (m == GROUP) out.set(js[i], js[i + 1], js[i + 2], js[i + 3], v0, v0 + len,
-							y[0], y[1], y[2], y[3]);
-						else for (int u = 0; u < m; u++)
-							out.set(js[i + u], v0, v0 + len, y[u], 0);
-					}
+			final double[][] e = new double[ce][len];
+			final int[] skipped = new int[len];
+			int nSkipped = 0;
+			for (int v = 0; v < len; v++)
+				if (status[from + v] != 0) skipped[nSkipped++] = v;
+			// the subjects of each site in groups of four (read and written side by side)
+			for (int b = 0; b < nb; b++) {
+				final int[] js = members[b];
+				if (js.length == 0) continue;
+				final boolean adjusted = b != ref;
+				if (adjusted) {
+					coefficients(b, from, len, s, t, 0);
+					if (ce > 0) slopes(from, len, s, 0, e, 0);
+				}
+				for (int i = 0; i < js.length; i += GROUP) {
+					final int m = Math.min(GROUP, js.length - i);
+					if (m == GROUP) in.get(js[i], js[i + 1], js[i + 2], js[i + 3], from, to, y[0], y[1],
+						y[2], y[3]);
+					else for (int u = 0; u < m; u++)
+						in.get(js[i + u], from, to, y[u], 0);
+					for (int u = 0; adjusted && u < m; u++)
+						adjust(y[u], y0, len, s, t, 0, e, 0, x, js[i + u], skipped, nSkipped);
+					if (m == GROUP) out.set(js[i], js[i + 1], js[i + 2], js[i + 3], from, to, y[0], y[1],
+						y[2], y[3]);
+					else for (int u = 0; u < m; u++)
+						out.set(js[i + u], from, to, y[u], 0);
 				}
 			}
 		});
