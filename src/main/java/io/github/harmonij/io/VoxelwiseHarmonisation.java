@@ -208,13 +208,9 @@ public final class VoxelwiseHarmonisation {
 		try (OutputFolder out = OutputFolder.create(r.out)) {
 			final Path dir = out.path();
 			final Path spill = dir.resolve(SPILL_DIR);
-			createDirectories(spill);
-			final CohortMatrix.Storage storage = CohortMatrix.Storage.inMemory();
-			storage.keepOutside = true;
-			result.chunked = r.chunked || wouldNotFit(r.mask, cohort);
-			if (result.chunked) storage.spillDir = spill;
+			final CohortMatrix.Storage storage = storage(spill, r.chunked || wouldNotFit(r.mask,
+				cohort), result);
 			final HarmonisationFit fit;
-			final boolean[] harmonised;
 			final double[][] before = new double[n][], after = new double[n][];
 			final SiteTestResult testsBefore, testsAfter;
 			final NiftiHeader first;
@@ -237,9 +233,6 @@ public final class VoxelwiseHarmonisation {
 				fit = r.method == Method.COMBAT ? ComBat.fit(matrix, design, r.combat, progress,
 					canceled) : SiteRegression.fit(matrix, design, ref, progress, canceled);
 				tFit = System.nanoTime();
-				harmonised = new boolean[index.length];
-				for (int k = 0; k < index.length; k++)
-					harmonised[k] = fit.status(k) == FeatureStatus.HARMONISED;
 				// The matrix stays as read: each subject's row is harmonised when its images are
 				// written (original and difference come from the same row), and the site tests
 				// after harmonisation read a view that harmonises on the fly.
@@ -258,12 +251,8 @@ public final class VoxelwiseHarmonisation {
 						testsAfter, r.interest, r.q, r.deflateLevel);
 				}
 				status.accept("Harmonising and writing " + n + " subjects");
-				createDirectories(dir.resolve("harmonised"), dir.resolve("difference"));
-				adjustNanos = writeSubjects(dir, names, cm, adjustment, harmonised, before, after,
-					r.deflateLevel, progress, canceled);
-				result.inputDecodes = cm.decodes();
-				for (final int j : cm.reread())
-					result.reread.add(cohort.subjectId(j));
+				adjustNanos = writeSubjects(dir, names, cm, adjustment, fit.model(), before, after,
+					r.deflateLevel, progress, canceled, result);
 			}
 			deleteIfEmpty(spill);
 			createDirectories(dir.resolve("model"));
@@ -309,24 +298,48 @@ public final class VoxelwiseHarmonisation {
 			voxels = c;
 		}
 		else voxels = NiftiIO.readHeader(cohort.image(0)).voxelsPerVolume();
-		final long bytes = 4L * voxels * cohort.nSubjects();
-		return bytes > IN_MEMORY_FRACTION * Runtime.getRuntime().maxMemory();
+		return wouldNotFit(voxels, cohort.nSubjects());
+	}
+
+	/** Whether n subjects x {@code voxels} float32 values would not fit (see above). */
+	private static boolean wouldNotFit(final long voxels, final int n) {
+		return 4.0 * voxels * n > IN_MEMORY_FRACTION * Runtime.getRuntime().maxMemory();
+	}
+
+	/**
+	 * How the matrix is held: in memory, or out of core in {@code spill} (made here) when
+	 * {@code chunked}; the voxels outside the mask are kept for writing whole images.
+	 */
+	private static CohortMatrix.Storage storage(final Path spill, final boolean chunked,
+		final Result result)
+	{
+		createDirectories(spill);
+		final CohortMatrix.Storage storage = CohortMatrix.Storage.inMemory();
+		storage.keepOutside = true;
+		result.chunked = chunked;
+		if (chunked) storage.spillDir = spill;
+		return storage;
 	}
 
 	/**
 	 * Harmonises each subject's row and writes its harmonised and difference images (parallel
 	 * over subjects, one volume and two rows per thread), with the per-subject moments of the
 	 * harmonised voxels before and after. The difference is the float32 {@code harmonised -
-	 * original}, 0 where the bits are equal (voxels left unchanged, and outside the mask).
+	 * original}, 0 where the bits are equal (voxels left unchanged, and outside the mask). Puts
+	 * how the inputs were read (decodes, subjects read again) into {@code result}.
 	 *
 	 * @return nanoseconds spent harmonising rows, summed over the threads
 	 */
 	private static long writeSubjects(final Path dir, final String[] names, final CohortMatrix cm,
-		final HarmonisationModel.Adjustment adjustment, final boolean[] harmonised,
+		final HarmonisationModel.Adjustment adjustment, final HarmonisationModel model,
 		final double[][] before, final double[][] after, final int deflateLevel,
-		final Progress progress, final BooleanSupplier canceled)
+		final Progress progress, final BooleanSupplier canceled, final Result result)
 	{
+		createDirectories(dir.resolve("harmonised"), dir.resolve("difference"));
 		final int nv = cm.nVoxels();
+		final boolean[] harmonised = new boolean[nv];
+		for (int k = 0; k < nv; k++)
+			harmonised[k] = model.status(k) == FeatureStatus.HARMONISED;
 		final int volumeSize = cm.mask().length;
 		final ThreadLocal<float[][]> buffers = ThreadLocal.withInitial(() -> new float[][] {
 			new float[volumeSize], new float[nv], cm.spilled() ? new float[nv] : null });
@@ -361,6 +374,9 @@ public final class VoxelwiseHarmonisation {
 			after[j] = new double[] { sa, sa2, count };
 			NiftiIO.write(dir.resolve("difference").resolve(names[j]), g, volume, 1, deflateLevel);
 		});
+		result.inputDecodes = cm.decodes();
+		for (final int j : cm.reread())
+			result.reread.add(cm.cohort().subjectId(j));
 		return adjusting.get();
 	}
 
@@ -511,19 +527,14 @@ public final class VoxelwiseHarmonisation {
 		try (OutputFolder out = OutputFolder.create(r.out)) {
 			final Path dir = out.path();
 			final Path spill = dir.resolve(SPILL_DIR);
-			createDirectories(spill);
-			final CohortMatrix.Storage storage = CohortMatrix.Storage.inMemory();
-			storage.keepOutside = true;
 			long maskVoxels = 0;
 			for (final boolean m : mask)
 				if (m) maskVoxels++;
-			result.chunked = r.chunked || 4.0 * maskVoxels * n > IN_MEMORY_FRACTION * Runtime
-				.getRuntime().maxMemory();
-			if (result.chunked) storage.spillDir = spill;
+			final CohortMatrix.Storage storage = storage(spill, r.chunked || wouldNotFit(maskVoxels,
+				n), result);
 			status.accept("Reading " + n + " images");
 			final double[][] before = new double[n][], after = new double[n][];
 			final long tRead, tFit, tPrepared, adjustNanos;
-			final boolean[] harmonised;
 			final HarmonisationModel model;
 			final Design design;
 			try (CohortMatrix cm = CohortMatrix.read(cohort, headers, mask, storage, progress,
@@ -536,19 +547,12 @@ public final class VoxelwiseHarmonisation {
 					cohort.batches(), r.clamp, new ArrayList<>());
 				tFit = System.nanoTime();
 				final int[] index = cm.index();
-				harmonised = new boolean[index.length];
-				for (int k = 0; k < index.length; k++)
-					harmonised[k] = model.status(k) == FeatureStatus.HARMONISED;
 				final HarmonisationModel.Adjustment adjustment = model.adjustment(design);
 				tPrepared = System.nanoTime();
 				status.accept("Applying the model to " + n + " subjects x " + index.length + " voxels" +
 					(cm.spilled() ? " (out of core)" : "") + " and writing the results");
-				createDirectories(dir.resolve("harmonised"), dir.resolve("difference"));
-				adjustNanos = writeSubjects(dir, names, cm, adjustment, harmonised, before, after,
-					r.deflateLevel, progress, canceled);
-				result.inputDecodes = cm.decodes();
-				for (final int j : cm.reread())
-					result.reread.add(cohort.subjectId(j));
+				adjustNanos = writeSubjects(dir, names, cm, adjustment, model, before, after,
+					r.deflateLevel, progress, canceled, result);
 				result.maskVoxels = index.length;
 				for (final FeatureStatus s : FeatureStatus.values()) {
 					long c = 0;
