@@ -401,12 +401,17 @@ public final class HarmonisationModel {
 			y[skipped[k]] = y0[skipped[k]];
 	}
 
-	/** The coded covariates, {@code x[j * C + c]}, after checking the columns are the model's. */
-	private double[] covariates(final Design design) {
+	/** @throws InputException naming both if the design's covariate columns are not the model's */
+	void checkCovariates(final Design design) {
 		if (!Arrays.equals(design.covariateNames(), covariateNames)) throw new InputException(
 			"The subjects have covariate columns " + Arrays.toString(design.covariateNames()) +
 				" but the model has " + Arrays.toString(covariateNames) + ". Give the covariates " +
 				"the model was fitted with.");
+	}
+
+	/** The coded covariates, {@code x[j * C + c]}, after checking the columns are the model's. */
+	double[] covariates(final Design design) {
+		checkCovariates(design);
 		final int n = design.nSubjects(), c = covariateNames.length;
 		final double[] x = new double[n * c];
 		for (int j = 0; j < n; j++)

@@ -171,10 +171,7 @@ public final class SiteAddition {
 			" features; expected " + n + " x " + nf + " (the model's features).");
 		final boolean combat = model.kind() == HarmonisationModel.Kind.COMBAT;
 		final int c = design.nCovariates();
-		final double[] x = new double[n * c];
-		for (int j = 0; j < n; j++)
-			for (int q = 0; q < c; q++)
-				x[j * c + q] = design.covariate(j, q);
+		final double[] x = model.covariates(design);
 		final double[] gammaHat = new double[nf], s2 = new double[nf];
 		final boolean[] use = new boolean[nf];
 		VoxelBlocks.forEachBlock(nf, progress, canceled, (block, from, to) -> {
@@ -308,10 +305,7 @@ public final class SiteAddition {
 			sizes[first] + " subject (" + design.subjectId(design.subjectsOf(first)[0]) + "); " +
 			"adding a site to a ComBat model needs at least " + min + " for a variance (1 in " +
 			"mean-only mode). Add more subjects of the site.");
-		if (!Arrays.equals(design.covariateNames(), model.covariateNames())) throw new InputException(
-			"The new site's subjects have covariate columns " + Arrays.toString(design
-				.covariateNames()) + " but the model has " + Arrays.toString(model.covariateNames()) +
-				". Give the covariates the model was fitted with.");
+		model.checkCovariates(design);
 		return site;
 	}
 
