@@ -20,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,8 +64,7 @@ class EscapeKeyIT {
 	static void setUp() {
 		app = Paths.get(System.getProperty("harmonij.app", "target/app"));
 		assertTrue(Files.isRegularFile(app.resolve("ij.jar")), "packaged app at " + app);
-		Assumptions.assumeTrue(XDisplay.available() && XDisplay.onPath("xdotool"),
-			"needs Xvfb and xdotool");
+		XDisplay.require("xdotool");
 		cohort = tmp.resolve("sim");
 		assertEquals(0, harmonij("simulate", "--out", cohort.toString(), "--subjects", "24",
 			"--sites", "3", "--seed", "1"));
@@ -135,6 +133,7 @@ class EscapeKeyIT {
 				while (!window.equals(x.xdotoolOutput("getwindowfocus")) && System
 					.nanoTime() < focusEnd)
 					Thread.sleep(100);
+				x.checkWindowManager();
 				assertEquals(window, x.xdotoolOutput("getwindowfocus"), "ImageJ has the focus");
 				assertFalse(Files.exists(out.resolve("run.json")), "still running at Esc");
 				final long pressed = System.nanoTime();

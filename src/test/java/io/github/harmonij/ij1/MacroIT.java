@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,9 +53,10 @@ class MacroIT {
 			.toAbsolutePath());
 		final boolean display = System.getenv("DISPLAY") != null && !System.getenv("DISPLAY")
 			.isEmpty();
-		Assumptions.assumeTrue(display || XDisplay.available(),
-			"needs a display or Xvfb (apt-get install xvfb)");
-		if (!display) x = XDisplay.start();
+		if (!display) {
+			XDisplay.require();
+			x = XDisplay.start();
+		}
 	}
 
 	@AfterAll

@@ -18,7 +18,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,7 +49,7 @@ class RecorderIT {
 	static void setUp() {
 		app = Paths.get(System.getProperty("harmonij.app", "target/app"));
 		assertTrue(Files.isRegularFile(app.resolve("ij.jar")), "packaged app at " + app);
-		Assumptions.assumeTrue(XDisplay.available(), "needs Xvfb");
+		XDisplay.require();
 		cohort = tmp.resolve("sim");
 		assertEquals(0, harmonij("simulate", "--out", cohort.toString(), "--subjects", "8",
 			"--sites", "2", "--seed", "4"));

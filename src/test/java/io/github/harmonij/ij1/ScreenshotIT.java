@@ -10,7 +10,6 @@ import java.nio.file.Paths;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,8 +36,7 @@ class ScreenshotIT {
 	static void findApp() {
 		app = Paths.get(System.getProperty("harmonij.app", "target/app"));
 		assertTrue(Files.isRegularFile(app.resolve("ij.jar")), "packaged app at " + app);
-		Assumptions.assumeTrue(XDisplay.available() && XDisplay.onPath("import") && XDisplay.onPath(
-			"xdotool"), "needs Xvfb, xdotool and ImageMagick's import");
+		XDisplay.require("xdotool", "import");
 	}
 
 	@Test
