@@ -103,9 +103,15 @@ public final class EscDriver {
 		EventQueue.invokeAndWait(() -> RecordDriver.fill(gd, Commands.userInputs(info),
 			MacroOptions.parse(options)));
 		final Button ok = gd.getButtons()[0];
-		watching = true;
 		EventQueue.invokeAndWait(() -> gd.actionPerformed(new ActionEvent(ok,
 			ActionEvent.ACTION_PERFORMED, ok.getLabel())));
+		// Watch only once the command's own dialog has gone: on a busy machine the watcher could
+		// otherwise note it between OK and its disposal, as if it were a dialog shown after Esc.
+		// A dialog the run shows stays visible until dismissed, so the watcher still sees it.
+		final long closed = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
+		while (gd.isVisible() && System.nanoTime() < closed)
+			Thread.sleep(20);
+		watching = true;
 		// ImageJ runs a menu command on a thread named after it
 		final long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
 		while (System.nanoTime() < end && running(label))

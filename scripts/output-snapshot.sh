@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Runs every command of a HarmonIJ checkout on fixed inputs and keeps what they write, so that two
+# checkouts (before and after a change that must not change results) can be compared file by file.
+#   scripts/output-snapshot.sh CHECKOUT OUTDIR       run CHECKOUT's ./harmonij, results in OUTDIR
+#   scripts/output-snapshot.sh --compare A B          compare two snapshots
+# Compared: every NIfTI, CSV and model JSON byte for byte (cmp); run.json without its timings,
+# heap figures, dates and paths; the HTML reports are listed but not compared (they embed the run's
+# date and timings). Inputs: a simulated cohort (12 subjects, 3 sites, seed 7) and the shared
+# statistics table src/test/resources/reference/stats/dataset.csv (30 subjects, 6 features).
+set -euo pipefail
+
+if [ "${1:-}" = "--compare" ]; then
+	a=$2; b=$3; diff=0; same=0
+	while IFS= read -r f; do
+		case "$f" in
+			*.html|*.png) continue ;;
+			*run.json|*simulation.json)
+				strip='del(.timings_s?, .heap_mb?, .peak_heap_mb?, .started?, .finished?, .date?)'
+				if ! cmp -s <(grep -vE '"(started|finished|date|timings_s|read|fit|adjust|site_tests|write|total|peak_heap|heap|java|os|host|threads)' "$a/$f") \
+				            <(grep -vE '"(started|finished|date|timings_s|read|fit|adjust|site_tests|write|total|peak_heap|heap|java|os|host|threads)' "$b/$f"); then
+					echo "differs: $f"; diff=$((diff + 1))
+				else same=$((same + 1)); fi ;;
+			*)
+				if [ ! -f "$b/$f" ]; then echo "missing in $b: $f"; diff=$((diff + 1))
+				elif ! cmp -s "$a/$f" "$b/$f"; then echo "differs: $f"; diff=$((diff + 1))
+				else same=$((same + 1)); fi ;;
+		esac
+	done < <(cd "$a" && find . -type f | sort)
+	extra=$(comm -13 <(cd "$a" && find . -type f | sort) <(cd "$b" && find . -type f | sort) | wc -l)
+	echo "snapshot comparison: $same files identical, $diff differ or are missing, $extra only in $b"
+	[ "$diff" -eq 0 ]
+	exit
+fi
+
+checkout=$(cd "$1" && pwd); mkdir -p "$2"; out=$(cd "$2" && pwd)
+table="$checkout/src/test/resources/reference/stats/dataset.csv"
+h() { (cd "$out" && "$checkout/harmonij" --threads 2 "$@" >>"$out/log.txt" 2>&1) || { echo "failed: harmonij $*" >&2; exit 1; }; }
+h simulate --out sim --subjects 12 --sites 3 --seed 7
+m=sim/cohort.csv; mask=sim/mask.nii.gz
+h combat --manifest $m --batch site --covariates age,sex --categorical sex --mask $mask --out combat-param --site-effects
+h combat --manifest $m --batch site --covariates age,sex,group --categorical sex,group --mask $mask --eb nonparametric --out combat-nonparam
+h combat --manifest $m --batch site --covariates age --mask $mask --mean-only --ref-batch SiteB --out combat-meanonly-ref
+h combat --manifest $m --batch site --covariates sex --categorical sex --smooth age --mask $mask --out combat-smooth
+h combat --manifest $m --batch site --covariates age,sex --categorical sex --mask $mask --chunked --out combat-chunked
+h regress --manifest $m --batch site --covariates age,sex --categorical sex --mask $mask --out regress
+h site-effects --manifest $m --batch site --covariates age,sex --categorical sex --mask $mask --interest age --out effects
+# apply and add-site: the first two sites' model, then SiteC's images
+head -n 1 $m >sim/ab.csv; grep -E ',Site[AB],' $m >>sim/ab.csv
+head -n 1 $m >sim/c.csv; grep -E ',SiteC,' $m >>sim/c.csv
+h combat --manifest sim/ab.csv --batch site --covariates age,sex --categorical sex --mask $mask --out combat-ab
+h apply --model combat-ab/model --manifest sim/ab.csv --out apply-ab
+h add-site --model combat-ab/model --manifest sim/c.csv --out add-c
+h compare --scan-a sim/images/sub-001.nii.gz --scan-b sim/images/sub-002.nii.gz --mask $mask --out compare
+h report --run combat-param --out combat-param-report.html
+h combat-table --table "$table" --batch site --covariates age,sex --categorical sex --out t-combat.csv --model-out t-combat-model.json
+h combat-table --table "$table" --batch site --covariates age,sex,group --categorical sex,group --eb nonparametric --out t-nonparam.csv
+h combat-table --table "$table" --batch site --covariates age --mean-only --ref-batch B --out t-meanonly-ref.csv
+h combat-table --table "$table" --batch site --covariates sex --categorical sex --smooth age --out t-smooth.csv
+h regress-table --table "$table" --batch site --covariates age,sex --categorical sex --out t-regress.csv
+h table-effects --table "$table" --harmonised t-combat.csv --batch site --covariates age,sex --categorical sex --out t-effects
+h apply-table --model t-combat-model.json --table "$table" --out t-apply.csv
+echo "snapshot of $checkout in $out: $(find "$out" -type f | wc -l) files"
