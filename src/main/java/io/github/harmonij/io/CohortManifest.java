@@ -112,7 +112,7 @@ public final class CohortManifest {
 			if (cell.isEmpty()) problems.add(where + ": " + column +
 				" is empty. Enter the image's path or remove the row.");
 			else if (invalid[r] != null) problems.add(where + ": " + column + " \"" + cell + "\" " +
-				(UserPaths.unmappable(cell) ? "cannot be used: " + UserPaths.localeAdvice() + "." :
+				(UserPaths.unmappable(cell) ? UserPaths.localeAdvice() + "." :
 					"is not a valid path (" + invalid[r] + "). Correct it or remove the row."));
 			else if (!Files.exists(images[r])) problems.add(where + ": image file not found: " +
 				images[r] + ". Correct the path (a relative path is resolved against the " +

@@ -56,7 +56,8 @@ public final class UserPaths {
 		final InvalidPathException e)
 	{
 		final String where = (what == null ? "" : what + (what.endsWith("=") ? "" : " ")) + text;
-		if (unmappable(text)) return new InputException(where + ": " + localeAdvice() + ".", e);
+		if (unmappable(text)) return new InputException(where + ": this path " + localeAdvice() +
+			".", e);
 		return new InputException(where + ": not a valid path (" + e.getReason() + "). Correct it.",
 			e);
 	}
@@ -77,9 +78,12 @@ public final class UserPaths {
 		return jnu != null ? jnu : Charset.defaultCharset().name();
 	}
 
-	/** What to tell the user when a name cannot be encoded: ends with the advice. */
+	/**
+	 * @return what to say after a name the locale cannot encode: "cannot be used under the current
+	 *         locale (ANSI_X3.4-1968); run under a UTF-8 locale, e.g. LC_ALL=C.UTF-8"
+	 */
 	public static String localeAdvice() {
-		return "this path cannot be used under the current locale (" + charset() +
+		return "cannot be used under the current locale (" + charset() +
 			"); run under a UTF-8 locale, e.g. LC_ALL=C.UTF-8";
 	}
 }
