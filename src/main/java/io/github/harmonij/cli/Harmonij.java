@@ -220,6 +220,13 @@ public final class Harmonij {
 		}
 		InputException.throwIfAny("harmonij " + sub + ": the options have " + problems.size() +
 			" problems:", problems);
+		// Two outputs in one file, or an output over an input: refused before any work.
+		final Map<String, java.io.File> outputs = new LinkedHashMap<>();
+		final Map<String, java.io.File> inputs = new LinkedHashMap<>();
+		for (final Map.Entry<String, String> e : map.entrySet())
+			if (types.get(e.getKey()) == java.io.File.class) (isOutput(e.getKey()) ? outputs : inputs)
+				.put("--" + e.getKey().replace('_', '-'), new java.io.File(e.getValue()));
+		UserPaths.checkDistinct(outputs, inputs);
 		return map;
 	}
 
@@ -229,6 +236,11 @@ public final class Harmonij {
 		final String near = Commands.closest(name, keys);
 		return "unknown option " + flag + (near == null ? "" : " (did you mean --" + near.replace('_',
 			'-') + "?)");
+	}
+
+	/** Outputs are named out or *_out (model_out); every other file option is read. */
+	private static boolean isOutput(final String name) {
+		return name.equals("out") || name.endsWith("_out");
 	}
 
 	private static boolean isBooleanWord(final String s) {

@@ -2,10 +2,16 @@
 package io.github.harmonij.io;
 
 import java.io.File;
+import java.io.IOException;
 import java.nio.charset.Charset;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 import io.github.harmonij.core.InputException;
 
@@ -76,6 +82,58 @@ public final class UserPaths {
 	public static String charset() {
 		final String jnu = System.getProperty("sun.jnu.encoding");
 		return jnu != null ? jnu : Charset.defaultCharset().name();
+	}
+
+	/**
+	 * Refuses, before any work, two outputs that are one file, or an output that is one of the
+	 * inputs (which it would overwrite or hide).
+	 *
+	 * @param outputs each output file by how the user gave it ("out", "--model-out"); null or
+	 *          empty files are skipped
+	 * @param inputs the input files, likewise
+	 * @throws InputException naming both, and the file
+	 */
+	public static void checkDistinct(final Map<String, File> outputs,
+		final Map<String, File> inputs)
+	{
+		final List<Map.Entry<String, File>> seen = new ArrayList<>();
+		for (final Map.Entry<String, File> o : outputs.entrySet()) {
+			if (isEmpty(o.getValue())) continue;
+			for (final Map.Entry<String, File> s : seen)
+				if (same(o.getValue(), s.getValue())) throw new InputException(s.getKey() + " and " +
+					o.getKey() + " are the same file, " + o.getValue() + "; give each output its " +
+					"own name (nothing was written).");
+			for (final Map.Entry<String, File> i : inputs.entrySet())
+				if (!isEmpty(i.getValue()) && same(o.getValue(), i.getValue()))
+					throw new InputException(o.getKey() + " is the input " + i.getKey() + " itself, " +
+						o.getValue() + "; write to a new file (nothing was written).");
+			seen.add(o);
+		}
+	}
+
+	/** @return {@code key, file, key, file, ...} as an ordered map, for {@link #checkDistinct} */
+	public static Map<String, File> files(final Object... keyThenFile) {
+		final Map<String, File> map = new LinkedHashMap<>();
+		for (int i = 0; i + 1 < keyThenFile.length; i += 2)
+			map.put((String) keyThenFile[i], (File) keyThenFile[i + 1]);
+		return map;
+	}
+
+	/** @return whether two names are one file: equal once made absolute, or the same existing file */
+	public static boolean same(final File a, final File b) {
+		try {
+			final Path p = a.getAbsoluteFile().toPath().normalize();
+			final Path q = b.getAbsoluteFile().toPath().normalize();
+			if (p.equals(q)) return true;
+			return Files.exists(p) && Files.exists(q) && Files.isSameFile(p, q);
+		}
+		catch (final IOException | InvalidPathException e) {
+			return false; // reported where the path is used
+		}
+	}
+
+	private static boolean isEmpty(final File f) {
+		return f == null || f.getPath().isEmpty();
 	}
 
 	/**
