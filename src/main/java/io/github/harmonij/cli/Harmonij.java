@@ -224,8 +224,8 @@ public final class Harmonij {
 		final Map<String, java.io.File> outputs = new LinkedHashMap<>();
 		final Map<String, java.io.File> inputs = new LinkedHashMap<>();
 		for (final Map.Entry<String, String> e : map.entrySet())
-			if (types.get(e.getKey()) == java.io.File.class) (isOutput(e.getKey()) ? outputs : inputs)
-				.put("--" + e.getKey().replace('_', '-'), new java.io.File(e.getValue()));
+			if (types.get(e.getKey()) == java.io.File.class) (isOutput(e.getKey()) ? outputs
+				: inputs).put("--" + e.getKey().replace('_', '-'), new java.io.File(e.getValue()));
 		UserPaths.checkDistinct(outputs, inputs);
 		return map;
 	}
@@ -234,8 +234,8 @@ public final class Harmonij {
 	private static String unknownFlag(final String name, final java.util.Collection<String> keys) {
 		final String flag = "--" + name.replace('_', '-');
 		final String near = Commands.closest(name, keys);
-		return "unknown option " + flag + (near == null ? "" : " (did you mean --" + near.replace('_',
-			'-') + "?)");
+		return "unknown option " + flag + (near == null ? "" : " (did you mean --" + near.replace(
+			'_', '-') + "?)");
 	}
 
 	/** Outputs are named out or *_out (model_out); every other file option is read. */

@@ -246,9 +246,9 @@ final class TableHarmonisation {
 			if (status == FeatureStatus.CONSTANT_IN_SITE && !sites.isEmpty()) reason =
 				"constant within " + (sites.size() == 1 ? "site " : "sites ") + String.join(", ",
 					sites);
-			else if (status == FeatureStatus.TOO_FEW_VALUES && !sites.isEmpty()) reason = "too few " +
-				"non-missing values in " + (sites.size() == 1 ? "site " : "sites ") + String.join(
-					", ", counts);
+			else if (status == FeatureStatus.TOO_FEW_VALUES && !sites.isEmpty()) reason =
+				"too few non-missing values in " + (sites.size() == 1 ? "site " : "sites ") + String
+					.join(", ", counts);
 			else reason = status.description();
 			listed.add(names.get(f) + " (" + reason + ")");
 		}

@@ -100,13 +100,13 @@ public final class UserPaths {
 		for (final Map.Entry<String, File> o : outputs.entrySet()) {
 			if (isEmpty(o.getValue())) continue;
 			for (final Map.Entry<String, File> s : seen)
-				if (same(o.getValue(), s.getValue())) throw new InputException(s.getKey() + " and " +
-					o.getKey() + " are the same file, " + o.getValue() + "; give each output its " +
-					"own name (nothing was written).");
+				if (same(o.getValue(), s.getValue())) throw new InputException(s.getKey() +
+					" and " + o.getKey() + " are the same file, " + o.getValue() + "; give each " +
+					"output its own name (nothing was written).");
 			for (final Map.Entry<String, File> i : inputs.entrySet())
 				if (!isEmpty(i.getValue()) && same(o.getValue(), i.getValue()))
-					throw new InputException(o.getKey() + " is the input " + i.getKey() + " itself, " +
-						o.getValue() + "; write to a new file (nothing was written).");
+					throw new InputException(o.getKey() + " is the input " + i.getKey() +
+						" itself, " + o.getValue() + "; write to a new file (nothing was written).");
 			seen.add(o);
 		}
 	}
@@ -119,7 +119,7 @@ public final class UserPaths {
 		return map;
 	}
 
-	/** @return whether two names are one file: equal once made absolute, or the same existing file */
+	/** @return whether two names are one file: equal once absolute, or one existing file */
 	public static boolean same(final File a, final File b) {
 		try {
 			final Path p = a.getAbsoluteFile().toPath().normalize();
