@@ -15,6 +15,7 @@ import org.scijava.command.CommandInfo;
 
 import io.github.harmonij.command.Commands;
 import io.github.harmonij.core.InputException;
+import io.github.harmonij.io.UserPaths;
 
 /**
  * {@code harmonij demo [--out DIR] [--subjects N] [--no-show]}: simulates a small multi-site cohort
@@ -43,7 +44,7 @@ final class Demo {
 		for (int i = 0; i < args.length; i++) {
 			switch (args[i]) {
 				case "--out":
-					dir = Paths.get(value(args, ++i, "--out"));
+					dir = UserPaths.of("--out", value(args, ++i, "--out"));
 					break;
 				case "--subjects":
 					subjects = value(args, ++i, "--subjects");

@@ -2,6 +2,7 @@
 package io.github.harmonij.cli;
 
 import java.io.PrintStream;
+import java.nio.file.InvalidPathException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -21,6 +22,7 @@ import org.scijava.module.ModuleItem;
 import io.github.harmonij.command.Commands;
 import io.github.harmonij.command.MacroOptions;
 import io.github.harmonij.core.InputException;
+import io.github.harmonij.io.UserPaths;
 
 /**
  * The {@code harmonij} command line. Each subcommand runs one SciJava command headless, with
@@ -98,6 +100,13 @@ public final class Harmonij {
 			}
 		}
 		catch (final RuntimeException e) {
+			// A path this locale cannot encode, made where no flag names it: bad input, not a bug.
+			for (Throwable t = e; t != null; t = t.getCause())
+				if (t instanceof InvalidPathException) {
+					final InvalidPathException p = (InvalidPathException) t;
+					err.println(UserPaths.refusal(null, p.getInput(), p).getMessage());
+					return BAD_INPUT;
+				}
 			err.println("harmonij: internal error (please report it): " + e);
 			e.printStackTrace(err);
 			return 1;
@@ -150,17 +159,24 @@ public final class Harmonij {
 		return 0;
 	}
 
-	/** {@code --mean-only --eb none --out=x} to {mean_only=true, eb=none, out=x}. */
+	/**
+	 * {@code --mean-only --eb none --out=x} to {mean_only=true, eb=none, out=x}.
+	 *
+	 * @throws InputException naming every unknown flag (with the known flag it resembles) and any
+	 *           path the platform cannot name
+	 */
 	static Map<String, String> flags(final CommandInfo info, final String[] args) {
 		final Map<String, Class<?>> types = new LinkedHashMap<>();
 		for (final ModuleItem<?> item : Commands.userInputs(info))
 			types.put(item.getName(), item.getType());
+		final String sub = info.get(Commands.CLI);
 		final Map<String, String> map = new LinkedHashMap<>();
+		final List<String> unknown = new ArrayList<>();
+		final List<String> problems = new ArrayList<>();
 		for (int i = 0; i < args.length; i++) {
 			final String a = args[i];
 			if (!a.startsWith("--")) throw new InputException("Unexpected argument \"" + a +
-				"\": options are written --name value. See harmonij " + info.get(Commands.CLI) +
-				" --help.");
+				"\": options are written --name value. See harmonij " + sub + " --help.");
 			String name = a.substring(2);
 			String value = null;
 			final int eq = name.indexOf('=');
@@ -170,6 +186,13 @@ public final class Harmonij {
 			}
 			name = name.replace('-', '_');
 			final Class<?> t = types.get(name);
+			if (t == null) {
+				// Unknown: take the next word as its value if it is not a flag, so that the flags
+				// after it are still read, and name it (not the word after it) in the message.
+				unknown.add(unknownFlag(name, types.keySet()));
+				if (value == null && i + 1 < args.length && !args[i + 1].startsWith("--")) i++;
+				continue;
+			}
 			final boolean bool = t == boolean.class || t == Boolean.class;
 			if (value == null) {
 				if (bool && (i + 1 >= args.length || args[i + 1].startsWith("--") ||
@@ -177,9 +200,47 @@ public final class Harmonij {
 				else if (i + 1 < args.length) value = args[++i];
 				else throw new InputException("--" + name.replace('_', '-') + " needs a value.");
 			}
+			if (t == java.io.File.class) {
+				try {
+					UserPaths.of("--" + name.replace('_', '-'), value);
+				}
+				catch (final InputException e) {
+					problems.add(e.getMessage());
+				}
+			}
 			map.put(name, value);
 		}
+		if (!unknown.isEmpty()) {
+			final List<String> known = new ArrayList<>();
+			for (final String k : types.keySet())
+				known.add("--" + k.replace('_', '-'));
+			problems.add(0, (problems.isEmpty() ? "harmonij " + sub + ": " : "") + String.join("; ",
+				unknown) + ". Its options are: " + String.join(", ", known) + " (harmonij " + sub +
+				" --help).");
+		}
+		InputException.throwIfAny("harmonij " + sub + ": the options have " + problems.size() +
+			" problems:", problems);
+		// Two outputs in one file, or an output over an input: refused before any work.
+		final Map<String, java.io.File> outputs = new LinkedHashMap<>();
+		final Map<String, java.io.File> inputs = new LinkedHashMap<>();
+		for (final Map.Entry<String, String> e : map.entrySet())
+			if (types.get(e.getKey()) == java.io.File.class) (isOutput(e.getKey()) ? outputs
+				: inputs).put("--" + e.getKey().replace('_', '-'), new java.io.File(e.getValue()));
+		UserPaths.checkDistinct(outputs, inputs);
 		return map;
+	}
+
+	/** "unknown option --mean-onyl (did you mean --mean-only?)" */
+	private static String unknownFlag(final String name, final java.util.Collection<String> keys) {
+		final String flag = "--" + name.replace('_', '-');
+		final String near = Commands.closest(name, keys);
+		return "unknown option " + flag + (near == null ? "" : " (did you mean --" + near.replace(
+			'_', '-') + "?)");
+	}
+
+	/** Outputs are named out or *_out (model_out); every other file option is read. */
+	private static boolean isOutput(final String name) {
+		return name.equals("out") || name.endsWith("_out");
 	}
 
 	private static boolean isBooleanWord(final String s) {

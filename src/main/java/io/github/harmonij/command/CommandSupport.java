@@ -2,6 +2,8 @@
 package io.github.harmonij.command;
 
 import java.io.File;
+import java.lang.reflect.Field;
+import java.nio.file.InvalidPathException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -13,10 +15,12 @@ import net.imglib2.parallel.Parallelization;
 import org.scijava.app.StatusService;
 import org.scijava.command.ContextCommand;
 import org.scijava.log.LogService;
+import org.scijava.plugin.Parameter;
 
 import io.github.harmonij.core.EmpiricalBayes;
 import io.github.harmonij.core.InputException;
 import io.github.harmonij.core.Progress;
+import io.github.harmonij.io.UserPaths;
 
 /** What HarmonIJ's commands share: option parsing, progress, and error handling. */
 final class CommandSupport {
@@ -87,7 +91,15 @@ final class CommandSupport {
 		try {
 			return Parallelization.runWithNumThreads(Math.max(1, threads), () -> {
 				try {
+					checkPaths(command);
 					return body.get();
+				}
+				catch (final InvalidPathException e) {
+					// A path made inside the command (a folder joined with a name) that this
+					// locale cannot encode: the user's fix is the same as for a parameter.
+					final String reason = UserPaths.refusal(null, e.getInput(), e).getMessage();
+					log.debug(reason);
+					command.cancel(reason);
 				}
 				catch (final InputException e) {
 					// The cancel reason reaches the user: the CLI prints it, ImageJ shows it.
@@ -105,5 +117,28 @@ final class CommandSupport {
 		finally {
 			status.clearStatus();
 		}
+	}
+
+	// -- Helper methods --
+
+	/**
+	 * Refuses, before any work, a file parameter that the platform cannot make into a path (a name
+	 * with letters the locale's charset lacks), naming the parameter. Macros and the command line
+	 * check this while parsing; scripts that set the fields directly are checked here.
+	 */
+	private static void checkPaths(final Object command) {
+		for (Class<?> c = command.getClass(); c != null; c = c.getSuperclass())
+			for (final Field f : c.getDeclaredFields()) {
+				if (f.getType() != File.class || !f.isAnnotationPresent(Parameter.class)) continue;
+				final File file;
+				try {
+					f.setAccessible(true);
+					file = (File) f.get(command);
+				}
+				catch (final IllegalAccessException | RuntimeException e) {
+					continue; // not ours to read: the command itself will use it
+				}
+				if (file != null) UserPaths.of(f.getName(), file);
+			}
 	}
 }

@@ -29,6 +29,7 @@ import io.github.harmonij.io.OutputFolder;
 import io.github.harmonij.io.SavedModel;
 import io.github.harmonij.io.SiteEffectMaps;
 import io.github.harmonij.io.TableSpec;
+import io.github.harmonij.io.UserPaths;
 
 /**
  * Reads a table, harmonises its feature columns, writes the same table with them replaced (and,
@@ -64,10 +65,10 @@ final class TableHarmonisation {
 	{
 		CommandSupport.require(table, "table", "the table (CSV)");
 		CommandSupport.require(out, "out", "the output table (CSV)");
+		UserPaths.checkDistinct(UserPaths.files("out", out, "model_out", modelOut), UserPaths
+			.files("table", table));
 		if (out.exists()) throw new InputException(out + " already exists; choose a new output " +
 			"file (nothing was overwritten).");
-		if (out.getAbsoluteFile().equals(table.getAbsoluteFile())) throw new InputException(
-			"out is the input table itself; choose a new output file.");
 		final Path folder = out.getAbsoluteFile().toPath().getParent();
 		if (folder == null || !Files.isDirectory(folder)) throw new InputException("The folder " +
 			folder + " does not exist; create it or choose another place for " + out.getName() +
@@ -79,12 +80,17 @@ final class TableHarmonisation {
 		if (report) {
 			SiteEffectMaps.checkQ(q);
 			checkReportFolder(reportDir, out.toPath());
+			if (saveModel && modelOut.getAbsoluteFile().toPath().normalize().startsWith(reportDir
+				.toAbsolutePath().normalize())) throw new InputException("model_out " + modelOut +
+					" is in the report folder " + reportDir + " that report makes for " + out
+						.getName() + "; save the model elsewhere (nothing was written).");
 		}
 		final String ref = combat != null ? combat.refBatch() : refBatch;
 		TableSpec spec = TableSpec.batch(batch == null ? "" : batch.trim()).covariates(
 			CommandSupport.list(covariates)).categorical(CommandSupport.list(categorical)).features(
 				CommandSupport.list(features)).meanOnly(combat != null && combat.meanOnly())
-			.referenceBatch(ref).smooth(CommandSupport.list(smooth)).smoothDf(smoothDf);
+			.regression(combat == null).referenceBatch(ref).smooth(CommandSupport.list(smooth))
+			.smoothDf(smoothDf);
 		if (CommandSupport.blankToNull(id) != null) spec = spec.idColumn(id.trim());
 		final FeatureTable t = FeatureTable.read(table.toPath(), spec, true, false);
 		final long missing = t.nMissing();
@@ -124,9 +130,8 @@ final class TableHarmonisation {
 			"Harmonised %d features of %d subjects from %d sites with %s in %.3f s; wrote %s.", t
 				.nFeatures(), t.nSubjects(), t.design().nBatches(), combat != null ? "ComBat (" +
 					combat + ")" : "linear regression", seconds, out));
-		if (unchanged > 0) s.append(String.format(Locale.ROOT,
-			" %d features were left unchanged (%d constant, %d constant within a site).", unchanged,
-			fit.count(FeatureStatus.CONSTANT), fit.count(FeatureStatus.CONSTANT_IN_SITE)));
+		if (unchanged > 0) s.append(' ').append(unchangedFeatures(t, fit, combat != null && combat
+			.meanOnly() ? 1 : 2));
 		if (missing > 0) s.append(String.format(Locale.ROOT, " %d missing cells were left " +
 			"missing; each feature was fitted on its non-missing subjects (as sva::ComBat).",
 			missing));
@@ -160,6 +165,8 @@ final class TableHarmonisation {
 		CommandSupport.require(model, "model", "the saved model (JSON)");
 		CommandSupport.require(table, "table", "the table (CSV)");
 		CommandSupport.require(out, "out", "the output table (CSV)");
+		UserPaths.checkDistinct(UserPaths.files("out", out), UserPaths.files("model", model,
+			"table", table));
 		if (out.exists()) throw new InputException(out + " already exists; choose a new output " +
 			"file (nothing was overwritten).");
 		final SavedModel saved = tableModel(model, "apply");
@@ -201,6 +208,53 @@ final class TableHarmonisation {
 	}
 
 	// -- Helper methods --
+
+	/**
+	 * "3 features were left unchanged: vol_const (constant in all subjects), vol_cis (constant
+	 * within site A), vol_one (too few non-missing values in site A: 1)."
+	 *
+	 * @param minValues the fewest non-missing values a site needs (2, or 1 in mean-only mode)
+	 */
+	static String unchangedFeatures(final FeatureTable t, final HarmonisationFit fit,
+		final int minValues)
+	{
+		final double[][] v = t.values();
+		final Design d = t.design();
+		final List<String> names = t.featureNames();
+		final List<String> listed = new ArrayList<>();
+		for (int f = 0; f < names.size(); f++) {
+			final FeatureStatus status = fit.status(f);
+			if (status == FeatureStatus.HARMONISED) continue;
+			final List<String> sites = new ArrayList<>();
+			final List<String> counts = new ArrayList<>();
+			for (int b = 0; b < d.nBatches(); b++) {
+				int n = 0;
+				double first = Double.NaN;
+				boolean constant = true;
+				for (final int j : d.subjectsOf(b)) {
+					if (Double.isNaN(v[j][f])) continue;
+					if (n++ == 0) first = v[j][f];
+					else if (v[j][f] != first) constant = false;
+				}
+				final boolean hit = status == FeatureStatus.CONSTANT_IN_SITE ? n >= 2 && constant
+					: status == FeatureStatus.TOO_FEW_VALUES && n < minValues;
+				if (!hit) continue;
+				sites.add(d.batchLevel(b));
+				counts.add(d.batchLevel(b) + ": " + n);
+			}
+			final String reason;
+			if (status == FeatureStatus.CONSTANT_IN_SITE && !sites.isEmpty()) reason =
+				"constant within " + (sites.size() == 1 ? "site " : "sites ") + String.join(", ",
+					sites);
+			else if (status == FeatureStatus.TOO_FEW_VALUES && !sites.isEmpty()) reason =
+				"too few non-missing values in " + (sites.size() == 1 ? "site " : "sites ") + String
+					.join(", ", counts);
+			else reason = status.description();
+			listed.add(names.get(f) + " (" + reason + ")");
+		}
+		return listed.size() + (listed.size() == 1 ? " feature was" : " features were") +
+			" left unchanged: " + String.join(", ", listed) + ".";
+	}
 
 	/** @throws InputException if the report folder exists and is not an empty folder */
 	private static void checkReportFolder(final Path dir, final Path out) {

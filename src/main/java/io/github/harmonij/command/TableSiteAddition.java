@@ -17,6 +17,7 @@ import io.github.harmonij.core.Progress;
 import io.github.harmonij.core.SiteAddition;
 import io.github.harmonij.io.FeatureTable;
 import io.github.harmonij.io.SavedModel;
+import io.github.harmonij.io.UserPaths;
 
 /** Adds a site to a saved table model, writes the extended model and the harmonised rows. */
 final class TableSiteAddition {
@@ -35,11 +36,11 @@ final class TableSiteAddition {
 		CommandSupport.require(table, "table", "the table of the new site (CSV)");
 		CommandSupport.require(out, "out", "the output table (CSV)");
 		CommandSupport.require(modelOut, "model_out", "the file for the extended model (JSON)");
+		UserPaths.checkDistinct(UserPaths.files("out", out, "model_out", modelOut), UserPaths
+			.files("model", model, "table", table));
 		for (final File f : new File[] { out, modelOut })
 			if (f.exists()) throw new InputException(f + " already exists; choose a new file " +
 				"(nothing was overwritten).");
-		if (out.getAbsoluteFile().equals(modelOut.getAbsoluteFile())) throw new InputException(
-			"out and model_out are the same file; choose two new files.");
 		final SavedModel saved = TableHarmonisation.tableModel(model, "add-site");
 		final FeatureTable t = TableHarmonisation.readFor(saved, table);
 		final List<String> warnings = new ArrayList<>();

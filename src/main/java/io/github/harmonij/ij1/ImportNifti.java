@@ -12,6 +12,7 @@ import ij.io.OpenDialog;
 import ij.plugin.PlugIn;
 import io.github.harmonij.core.InputException;
 import io.github.harmonij.io.NiftiIO;
+import io.github.harmonij.io.UserPaths;
 
 /**
  * File &gt; Import &gt; Open NIfTI...: opens a NIfTI-1/NIfTI-2 image ({@code .nii},
@@ -56,7 +57,7 @@ public class ImportNifti implements PlugIn {
 	 * @throws InputException if the file cannot be read; the message names it
 	 */
 	public static ImagePlus open(final String path) {
-		final Path p = Path.of(path);
+		final Path p = UserPaths.of("open=", path);
 		return NiftiImagePlus.toImagePlus(NiftiIO.read(p), title(p));
 	}
 

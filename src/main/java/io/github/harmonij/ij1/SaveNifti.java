@@ -2,7 +2,6 @@
 package io.github.harmonij.ij1;
 
 import java.awt.GraphicsEnvironment;
-import java.nio.file.Path;
 import java.util.Locale;
 
 import ij.IJ;
@@ -14,6 +13,7 @@ import ij.plugin.PlugIn;
 import io.github.harmonij.core.InputException;
 import io.github.harmonij.io.NiftiImage;
 import io.github.harmonij.io.NiftiIO;
+import io.github.harmonij.io.UserPaths;
 
 /**
  * File &gt; Save As &gt; Save NIfTI...: saves the current image as float32 NIfTI ({@code .nii.gz},
@@ -68,7 +68,7 @@ public class SaveNifti implements PlugIn {
 		final String target = lower.endsWith(".nii") || lower.endsWith(".nii.gz") ? path :
 			path + ".nii.gz";
 		final NiftiImage img = NiftiImagePlus.fromImagePlus(imp);
-		NiftiIO.write(Path.of(target), img.header(), img.data(), img.nVolumes());
+		NiftiIO.write(UserPaths.of("save=", target), img.header(), img.data(), img.nVolumes());
 		return target;
 	}
 

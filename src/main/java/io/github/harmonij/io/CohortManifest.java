@@ -111,8 +111,9 @@ public final class CohortManifest {
 			final String cell = t.cell(r, col).trim();
 			if (cell.isEmpty()) problems.add(where + ": " + column +
 				" is empty. Enter the image's path or remove the row.");
-			else if (invalid[r] != null) problems.add(where + ": " + column + " \"" + cell +
-				"\" is not a valid path (" + invalid[r] + "). Correct it or remove the row.");
+			else if (invalid[r] != null) problems.add(where + ": " + column + " \"" + cell + "\" " +
+				(UserPaths.unmappable(cell) ? UserPaths.localeAdvice() + "." :
+					"is not a valid path (" + invalid[r] + "). Correct it or remove the row."));
 			else if (!Files.exists(images[r])) problems.add(where + ": image file not found: " +
 				images[r] + ". Correct the path (a relative path is resolved against the " +
 				"manifest's folder, " + dir + ") or remove the row" + backslashHint(cell) + ".");

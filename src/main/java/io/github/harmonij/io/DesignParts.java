@@ -143,8 +143,12 @@ final class DesignParts {
 			if (rows.size() >= minPerBatch || forApply) continue;
 			if (rows.size() == 1 && minPerBatch == 2) problems.add(name + ": " + batchColumn +
 				" \"" + b + "\" has 1 subject (" + Tables.rowAndSubject(t, rows.get(0), labels) +
-				"); ComBat needs at least 2 per " + batchColumn + " for a variance (mean-only " +
-				"adjustment can run with 1). Merge or exclude that " + batchColumn + ".");
+				"); " + (spec.regression() ? "linear site adjustment needs at least 2 per " +
+					batchColumn + ": with 1, its site term would take up all of that subject's " +
+					"own variation. Merge or exclude that " + batchColumn + ", or use ComBat in " +
+					"mean-only mode, which can run with 1." : "ComBat needs at least 2 per " +
+						batchColumn + " for a variance (mean-only adjustment can run with 1). " +
+						"Merge or exclude that " + batchColumn + "."));
 			else problems.add(name + ": " + batchColumn + " \"" + b + "\" has " + rows.size() +
 				(rows.size() == 1 ? " subject" : " subjects") + "; at least " + minPerBatch +
 				" per " + batchColumn + " are needed. Merge or exclude that " + batchColumn + ".");

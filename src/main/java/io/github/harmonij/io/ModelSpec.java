@@ -51,10 +51,12 @@ public abstract class ModelSpec<S extends ModelSpec<S>> {
 
 		private final int smoothDf;
 
+		private final boolean regression;
+
 		private Model(final String batchColumn, final List<String> covariates,
 			final List<String> categorical, final String idColumn, final int minSubjectsPerBatch,
 			final boolean meanOnly, final String referenceBatch, final List<String> smooth,
-			final int smoothDf)
+			final int smoothDf, final boolean regression)
 		{
 			this.batchColumn = batchColumn;
 			this.covariates = List.copyOf(covariates);
@@ -65,6 +67,7 @@ public abstract class ModelSpec<S extends ModelSpec<S>> {
 			this.referenceBatch = referenceBatch;
 			this.smooth = List.copyOf(smooth);
 			this.smoothDf = smoothDf;
+			this.regression = regression;
 		}
 
 		/**
@@ -76,7 +79,7 @@ public abstract class ModelSpec<S extends ModelSpec<S>> {
 				"No batch column was given; name the column that holds each subject's site or " +
 					"scanner.");
 			return new Model(batchColumn.trim(), List.of(), List.of(), null, 0, false, null, List
-				.of(), 4);
+				.of(), 4, false);
 		}
 	}
 
@@ -99,7 +102,8 @@ public abstract class ModelSpec<S extends ModelSpec<S>> {
 	public S covariates(final List<String> names) {
 		final Model m = model;
 		return with(new Model(m.batchColumn, clean(names), m.categorical, m.idColumn,
-			m.minSubjectsPerBatch, m.meanOnly, m.referenceBatch, m.smooth, m.smoothDf));
+			m.minSubjectsPerBatch, m.meanOnly, m.referenceBatch, m.smooth,
+			m.smoothDf, m.regression));
 	}
 
 	/** @return a copy in which these covariates are categorical (see the class description) */
@@ -111,7 +115,8 @@ public abstract class ModelSpec<S extends ModelSpec<S>> {
 	public S categorical(final List<String> names) {
 		final Model m = model;
 		return with(new Model(m.batchColumn, m.covariates, clean(names), m.idColumn,
-			m.minSubjectsPerBatch, m.meanOnly, m.referenceBatch, m.smooth, m.smoothDf));
+			m.minSubjectsPerBatch, m.meanOnly, m.referenceBatch, m.smooth,
+			m.smoothDf, m.regression));
 	}
 
 	/**
@@ -122,7 +127,8 @@ public abstract class ModelSpec<S extends ModelSpec<S>> {
 	public S smooth(final List<String> names) {
 		final Model m = model;
 		return with(new Model(m.batchColumn, m.covariates, m.categorical, m.idColumn,
-			m.minSubjectsPerBatch, m.meanOnly, m.referenceBatch, clean(names), m.smoothDf));
+			m.minSubjectsPerBatch, m.meanOnly, m.referenceBatch, clean(names),
+			m.smoothDf, m.regression));
 	}
 
 	/**
@@ -136,14 +142,15 @@ public abstract class ModelSpec<S extends ModelSpec<S>> {
 			" is out of range; use 1 to " + Splines.MAX_DF + " degrees of freedom (4 is usual).");
 		final Model m = model;
 		return with(new Model(m.batchColumn, m.covariates, m.categorical, m.idColumn,
-			m.minSubjectsPerBatch, m.meanOnly, m.referenceBatch, m.smooth, df));
+			m.minSubjectsPerBatch, m.meanOnly, m.referenceBatch, m.smooth, df, m.regression));
 	}
 
 	/** @return a copy reading subject ids from this column; null or blank restores the default */
 	public S idColumn(final String name) {
 		final Model m = model;
 		return with(new Model(m.batchColumn, m.covariates, m.categorical, blankToNull(name),
-			m.minSubjectsPerBatch, m.meanOnly, m.referenceBatch, m.smooth, m.smoothDf));
+			m.minSubjectsPerBatch, m.meanOnly, m.referenceBatch, m.smooth,
+			m.smoothDf, m.regression));
 	}
 
 	/**
@@ -155,21 +162,37 @@ public abstract class ModelSpec<S extends ModelSpec<S>> {
 			"0 (automatic) or more, not " + n + ".");
 		final Model m = model;
 		return with(new Model(m.batchColumn, m.covariates, m.categorical, m.idColumn, n,
-			m.meanOnly, m.referenceBatch, m.smooth, m.smoothDf));
+			m.meanOnly, m.referenceBatch, m.smooth, m.smoothDf, m.regression));
 	}
 
 	/** @return a copy for mean-only harmonisation, which allows batches of 1 subject */
 	public S meanOnly(final boolean meanOnly) {
 		final Model m = model;
 		return with(new Model(m.batchColumn, m.covariates, m.categorical, m.idColumn,
-			m.minSubjectsPerBatch, meanOnly, m.referenceBatch, m.smooth, m.smoothDf));
+			m.minSubjectsPerBatch, meanOnly, m.referenceBatch, m.smooth, m.smoothDf, m.regression));
+	}
+
+	/**
+	 * @return a copy for linear site adjustment instead of ComBat; only the advice given when a
+	 *         batch is too small differs
+	 */
+	public S regression(final boolean regression) {
+		final Model m = model;
+		return with(new Model(m.batchColumn, m.covariates, m.categorical, m.idColumn,
+			m.minSubjectsPerBatch, m.meanOnly, m.referenceBatch, m.smooth, m.smoothDf, regression));
+	}
+
+	/** @return true if the spec is for linear site adjustment ({@link #regression(boolean)}) */
+	public boolean regression() {
+		return model.regression;
 	}
 
 	/** @return a copy with this reference batch; null or blank for none */
 	public S referenceBatch(final String level) {
 		final Model m = model;
 		return with(new Model(m.batchColumn, m.covariates, m.categorical, m.idColumn,
-			m.minSubjectsPerBatch, m.meanOnly, blankToNull(level), m.smooth, m.smoothDf));
+			m.minSubjectsPerBatch, m.meanOnly, blankToNull(level), m.smooth,
+			m.smoothDf, m.regression));
 	}
 
 	/** @return the batch column's name */

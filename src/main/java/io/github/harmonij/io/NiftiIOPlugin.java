@@ -2,7 +2,9 @@
 package io.github.harmonij.io;
 
 import java.io.IOException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 
 import org.scijava.io.AbstractIOPlugin;
 import org.scijava.io.IOPlugin;
@@ -41,23 +43,43 @@ public class NiftiIOPlugin extends AbstractIOPlugin<NiftiImage> {
 
 	@Override
 	public NiftiImage open(final Location source) throws IOException {
-		final Path p = path(source);
-		if (p == null) throw new IOException("Not a file: " + source);
+		final Path p = checkedPath(source);
 		return NiftiIO.read(p);
 	}
 
 	@Override
 	public void save(final NiftiImage data, final Location destination) throws IOException {
-		final Path p = path(destination);
-		if (p == null) throw new IOException("Not a file: " + destination);
+		final Path p = checkedPath(destination);
 		NiftiIO.write(p, data.header(), data.data(), data.nVolumes());
 	}
 
 	// -- Helper methods --
 
+	/** @return the file's path, or null if it is no file or the locale cannot name it */
 	private static Path path(final Location loc) {
 		if (!(loc instanceof FileLocation)) return null;
-		final Path p = ((FileLocation) loc).getFile().toPath();
-		return p.getFileName() == null ? null : p;
+		try {
+			final Path p = ((FileLocation) loc).getFile().toPath();
+			return p.getFileName() == null ? null : p;
+		}
+		catch (final InvalidPathException e) {
+			return null;
+		}
+	}
+
+	/** @throws IOException saying why the location cannot be read or written as a file */
+	private static Path checkedPath(final Location loc) throws IOException {
+		if (loc instanceof FileLocation) {
+			final String name = ((FileLocation) loc).getFile().getPath();
+			try {
+				Paths.get(name);
+			}
+			catch (final InvalidPathException e) {
+				throw new IOException(UserPaths.refusal(null, name, e).getMessage(), e);
+			}
+		}
+		final Path p = path(loc);
+		if (p == null) throw new IOException("Not a file: " + loc);
+		return p;
 	}
 }

@@ -191,8 +191,8 @@ public final class VoxelwiseHarmonisation {
 		final long t0 = System.nanoTime();
 		if (r.out == null) throw new InputException("No output folder given: set out=[folder].");
 		OutputFolder.checkUsable(r.out);
-		final CohortSpec spec = r.method == Method.COMBAT && r.combat.meanOnly() ? r.spec.meanOnly(
-			true) : r.spec;
+		final CohortSpec spec = r.method == Method.COMBAT ? r.combat.meanOnly() ? r.spec.meanOnly(
+			true) : r.spec : r.spec.regression(true);
 		final String ref = r.method == Method.COMBAT ? r.combat.refBatch() : spec.referenceBatch();
 		final Cohort cohort = CohortManifest.read(r.manifest, ref == null ? spec : spec
 			.referenceBatch(ref));
