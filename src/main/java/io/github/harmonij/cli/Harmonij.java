@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.scijava.Context;
 import org.scijava.app.event.StatusEvent;
@@ -61,7 +62,9 @@ public final class Harmonij {
 		// 143). Without this, SciJava's own shutdown hook waits up to 5 s for the command's
 		// thread (ThreadService.dispose), which meanwhile could finish and commit its folder.
 		final CountDownLatch ended = new CountDownLatch(1);
+		final AtomicBoolean stopping = new AtomicBoolean();
 		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+			stopping.set(true);
 			final long t0 = System.nanoTime();
 			Commands.cancelAll(SIGNAL_REASON, SIGNAL_WAIT_MS);
 			try { // and let the main thread print the reason
@@ -79,6 +82,14 @@ public final class Harmonij {
 		finally {
 			System.err.flush();
 			ended.countDown();
+		}
+		// Stopping on a signal: the JVM exits with 130 or 143 when the hooks are done. Calling
+		// System.exit now could slip in between the hooks' end and that exit, with our status.
+		if (stopping.get()) try {
+			Thread.sleep(Long.MAX_VALUE);
+		}
+		catch (final InterruptedException e) {
+			Thread.currentThread().interrupt();
 		}
 		// When a command opened ImageJ (the demo with a display), it lives until the user quits it.
 		if (status == 0 && !java.awt.GraphicsEnvironment.isHeadless() && ij.IJ.getInstance() != null)
