@@ -5,7 +5,7 @@
 #   scripts/output-snapshot.sh --compare A B          compare two snapshots
 # Compared: every NIfTI, CSV and model JSON byte for byte (cmp); run.json without its timings,
 # heap figures, dates and paths; the HTML reports are listed but not compared (they embed the run's
-# date and timings). Inputs: a simulated cohort (12 subjects, 3 sites, seed 7) and the shared
+# date and timings). Inputs: a simulated cohort (12 subjects, 3 sites, seed 7, 2 mm) and the shared
 # statistics table src/test/resources/reference/stats/dataset.csv (30 subjects, 6 features).
 set -euo pipefail
 
@@ -35,7 +35,7 @@ fi
 checkout=$(cd "$1" && pwd); mkdir -p "$2"; out=$(cd "$2" && pwd)
 table="$checkout/src/test/resources/reference/stats/dataset.csv"
 h() { (cd "$out" && "$checkout/harmonij" --threads 2 "$@" >>"$out/log.txt" 2>&1) || { echo "failed: harmonij $*" >&2; exit 1; }; }
-h simulate --out sim --subjects 12 --sites 3 --seed 7
+h simulate --out sim --subjects 12 --sites 3 --seed 7 --resolution 2
 m=sim/cohort.csv; mask=sim/mask.nii.gz
 h combat --manifest $m --batch site --covariates age,sex --categorical sex --mask $mask --out combat-param --site-effects
 h combat --manifest $m --batch site --covariates age,sex,group --categorical sex,group --mask $mask --eb nonparametric --out combat-nonparam

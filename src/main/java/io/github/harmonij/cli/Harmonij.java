@@ -8,6 +8,9 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.scijava.Context;
 import org.scijava.app.event.StatusEvent;
@@ -29,12 +32,19 @@ import io.github.harmonij.io.UserPaths;
  * {@code --flag value} options whose names are the command's parameter names ({@code _} written
  * {@code -}); {@code harmonij run "<label>" "<macro options>"} runs any command with the option
  * string an ImageJ macro uses. Exit status 0 on success, 2 on bad input (message on stderr), 1 on
- * an internal error. Progress goes to stderr.
+ * an internal error, 130 or 143 when stopped by SIGINT or SIGTERM (the run is canceled, nothing
+ * is left). Progress goes to stderr.
  */
 public final class Harmonij {
 
 	/** Exit status for bad input. */
 	public static final int BAD_INPUT = 2;
+
+	/** The cancel reason of a run stopped by SIGINT or SIGTERM. */
+	static final String SIGNAL_REASON = "Stopped by a signal (Ctrl+C or kill); nothing was written.";
+
+	/** How long the signal handler waits for the running command to remove its work area. */
+	static final long SIGNAL_WAIT_MS = 1500;
 
 	private final PrintStream out;
 
@@ -49,7 +59,40 @@ public final class Harmonij {
 		if (System.getProperty("java.awt.headless") == null &&
 			(System.getenv("DISPLAY") == null || System.getenv("DISPLAY").isEmpty()))
 			System.setProperty("java.awt.headless", "true");
-		final int status = new Harmonij(System.out, System.err).execute(args);
+		// SIGINT and SIGTERM cancel the running command as Esc does in ImageJ: nothing is
+		// committed after the signal and the work area is removed before the JVM exits (130 or
+		// 143). Without this, SciJava's own shutdown hook waits up to 5 s for the command's
+		// thread (ThreadService.dispose), which meanwhile could finish and commit its folder.
+		final CountDownLatch ended = new CountDownLatch(1);
+		final AtomicBoolean stopping = new AtomicBoolean();
+		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+			stopping.set(true);
+			final long t0 = System.nanoTime();
+			Commands.cancelAll(SIGNAL_REASON, SIGNAL_WAIT_MS);
+			try { // and let the main thread print the reason
+				ended.await(Math.max(0, SIGNAL_WAIT_MS - (System.nanoTime() - t0) / 1_000_000L) +
+					200, TimeUnit.MILLISECONDS);
+			}
+			catch (final InterruptedException e) {
+				Thread.currentThread().interrupt();
+			}
+		}, "HarmonIJ signal"));
+		final int status;
+		try {
+			status = new Harmonij(System.out, System.err).execute(args);
+		}
+		finally {
+			System.err.flush();
+			ended.countDown();
+		}
+		// Stopping on a signal: the JVM exits with 130 or 143 when the hooks are done. Calling
+		// System.exit now could slip in between the hooks' end and that exit, with our status.
+		if (stopping.get()) try {
+			Thread.sleep(Long.MAX_VALUE);
+		}
+		catch (final InterruptedException e) {
+			Thread.currentThread().interrupt();
+		}
 		// When a command opened ImageJ (the demo with a display), it lives until the user quits it.
 		if (status == 0 && !java.awt.GraphicsEnvironment.isHeadless() && ij.IJ.getInstance() != null)
 			ij.IJ.getInstance().exitWhenQuitting(true);

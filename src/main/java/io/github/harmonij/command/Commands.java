@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 
@@ -23,6 +25,7 @@ import org.scijava.module.ModuleService;
 import org.scijava.service.SciJavaService;
 
 import io.github.harmonij.core.InputException;
+import io.github.harmonij.io.OutputFolder;
 import io.github.harmonij.io.UserPaths;
 
 /**
@@ -171,6 +174,7 @@ public final class Commands {
 		final ModuleService modules = context.service(ModuleService.class);
 		final CommandModule module = (CommandModule) modules.createModule(info);
 		started.accept(module);
+		RUNNING.add(module);
 		try {
 			modules.run(module, false, inputs).get();
 		}
@@ -183,6 +187,12 @@ public final class Commands {
 			if (cause instanceof InputException) throw (InputException) cause;
 			if (cause instanceof RuntimeException) throw (RuntimeException) cause;
 			throw new IllegalStateException(cause);
+		}
+		finally {
+			synchronized (RUNNING) {
+				RUNNING.remove(module);
+				RUNNING.notifyAll();
+			}
 		}
 		// A cancel that arrives after the command finished (Esc pressed as it committed its
 		// outputs) does not undo them: the command returned its summary, the results exist.
@@ -204,11 +214,43 @@ public final class Commands {
 	/** The output every command returns when it ran to its end. */
 	static final String SUMMARY = "summary";
 
-	/** Asks a running module to stop; its command leaves no partial outputs. */
+	/**
+	 * Asks a running module to stop; its command leaves no partial outputs. The cancel falls
+	 * wholly before or after the command's commit of its output folder
+	 * ({@link OutputFolder#cancelling}): before, nothing is committed.
+	 */
 	public static void cancel(final CommandModule module, final String reason) {
 		final Object command = module.getDelegateObject();
-		if (command instanceof Cancelable) ((Cancelable) command).cancel(reason);
+		if (command instanceof Cancelable) OutputFolder.cancelling(() -> ((Cancelable) command)
+			.cancel(reason));
 	}
+
+	/**
+	 * Cancels every command running through {@link #run} in this JVM (the command line does so
+	 * on SIGINT and SIGTERM) and waits until they have ended, that is removed their work areas,
+	 * or until {@code waitMillis} have passed.
+	 *
+	 * @return whether none is running any more
+	 */
+	public static boolean cancelAll(final String reason, final long waitMillis) {
+		final long deadline = System.nanoTime() + waitMillis * 1_000_000L;
+		for (final CommandModule module : RUNNING.toArray(new CommandModule[0]))
+			cancel(module, reason);
+		synchronized (RUNNING) {
+			try {
+				for (long left = waitMillis; !RUNNING.isEmpty() && left > 0; left = (deadline -
+					System.nanoTime()) / 1_000_000L)
+					RUNNING.wait(left);
+			}
+			catch (final InterruptedException e) {
+				Thread.currentThread().interrupt();
+			}
+			return RUNNING.isEmpty();
+		}
+	}
+
+	/** The modules running through {@link #run}. */
+	private static final Set<CommandModule> RUNNING = ConcurrentHashMap.newKeySet();
 
 	/**
 	 * @return each user input's default: the initial value of the command's field (what the

@@ -71,7 +71,8 @@ public class CompareScansCommand extends ContextCommand {
 				.mask(), this::isCanceled);
 			String s = pair.summary(c);
 			if (write) {
-				try (OutputFolder folder = OutputFolder.create(out.toPath())) {
+				try (OutputFolder folder = OutputFolder.create(out.toPath(),
+					this::isCanceled)) {
 					pair.write(folder.path(), c);
 					if (isCanceled()) throw new CancellationException();
 					folder.commit();

@@ -26,6 +26,7 @@ import io.github.harmonij.display.Report;
 import io.github.harmonij.io.Csv;
 import io.github.harmonij.io.FeatureTable;
 import io.github.harmonij.io.JsonWriter;
+import io.github.harmonij.io.OutputFolder;
 import io.github.harmonij.io.SiteEffectMaps;
 
 /**
@@ -105,6 +106,7 @@ final class TableEffects {
 		json.put("features", before.featureNames());
 		json.put("q", q);
 		if (harmonisation != null) json.put("harmonisation", harmonisation);
+		json.put(OutputFolder.OUTPUTS, OutputFolder.inventory(dir));
 		Files.write(dir.resolve("run.json"), JsonWriter.write(json).getBytes(
 			StandardCharsets.UTF_8));
 		if (canceled.getAsBoolean()) throw new CancellationException();

@@ -107,7 +107,8 @@ public class TableEffectsCommand extends ContextCommand {
 				before.featureNames())) : null;
 			if (after != null) checkSameSubjects(before, after);
 			final TableEffects.Result r;
-			try (OutputFolder folder = OutputFolder.create(out.toPath())) {
+			try (OutputFolder folder = OutputFolder.create(out.toPath(),
+				this::isCanceled)) {
 				r = TableEffects.write(folder.path(), before, after == null ? null : after.values(),
 					after == null ? null : after.file(), q, report, null, this::isCanceled);
 				folder.commit();

@@ -114,7 +114,9 @@ final class TableHarmonisation {
 		final double seconds = (System.nanoTime() - t0) / 1e9;
 		OutputFolder.checkUsable(out.toPath()); // a folder of that name would be a mistake too
 		final TableEffects.Result effects;
-		try (OutputFolder work = report ? OutputFolder.create(reportDir) : null) {
+		try (OutputFolder work = report ? OutputFolder.create(reportDir, canceled)
+			: null)
+		{
 			effects = report ? TableEffects.write(work.path(), t, result, out.toPath(), q, true,
 				invocation(combat, ref, modelOut, saveModel), canceled) : null;
 			if (canceled.getAsBoolean()) throw new CancellationException();

@@ -69,7 +69,7 @@ public final class CohortSimulation {
 		final int[] dims = { grid.nx(), grid.ny(), grid.nz() };
 		final CohortSimulator sim = new CohortSimulator(new CohortSimulator.Template(dims, g, mask,
 			grid.affine()), nSubjects, nSites, seed);
-		try (OutputFolder folder = OutputFolder.create(out)) {
+		try (OutputFolder folder = OutputFolder.create(out, canceled)) {
 			final Path dir = folder.path();
 			Files.createDirectories(dir.resolve("images"));
 			Files.createDirectories(dir.resolve("truth"));

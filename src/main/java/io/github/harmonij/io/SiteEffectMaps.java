@@ -92,12 +92,14 @@ public final class SiteEffectMaps {
 		OutputFolder.checkUsable(r.out);
 		final Cohort cohort = CohortManifest.read(r.manifest, r.spec.minSubjectsPerBatch(1));
 		final int[] interest = prepare(cohort, r.interest, r.q);
-		final CohortMatrix cm = CohortMatrix.read(cohort, r.mask, progress, status, canceled);
-		status.accept("Testing site effects at " + cm.nVoxels() + " voxels");
-		final SiteTestResult result = SiteTests.run(cm.matrix(), cohort.design(), interest,
-			progress, canceled);
-		status.accept("Writing maps");
-		try (OutputFolder out = OutputFolder.create(r.out)) {
+		final CohortMatrix cm;
+		final SiteTestResult result;
+		// Owned from the start: a second run for the same folder refuses at once.
+		try (OutputFolder out = OutputFolder.create(r.out, canceled)) {
+			cm = CohortMatrix.read(cohort, r.mask, progress, status, canceled);
+			status.accept("Testing site effects at " + cm.nVoxels() + " voxels");
+			result = SiteTests.run(cm.matrix(), cohort.design(), interest, progress, canceled);
+			status.accept("Writing maps");
 			final Path dir = out.path();
 			write(dir, cm, result, r.interest, r.q, NiftiIO.DEFAULT_DEFLATE_LEVEL);
 			writeCohort(dir.resolve("cohort.csv"), cohort.design(), cohort.coding());
@@ -117,6 +119,7 @@ public final class SiteEffectMaps {
 			json.put("mask_voxels", cm.nVoxels());
 			json.put("tested_voxels", result.nTested());
 			json.put("seconds", Math.round((System.nanoTime() - t0) / 1e6) / 1e3);
+			json.put(OutputFolder.OUTPUTS, OutputFolder.inventory(dir));
 			VoxelwiseHarmonisation.writeText(dir.resolve("run.json"), JsonWriter.write(json));
 			if (r.finishing != null) {
 				status.accept("Writing the report");

@@ -205,7 +205,7 @@ public final class VoxelwiseHarmonisation {
 		final Result result = new Result();
 		// The work area exists from the start: out of core, the temporary block files live there
 		// and go with it on failure or cancel.
-		try (OutputFolder out = OutputFolder.create(r.out)) {
+		try (OutputFolder out = OutputFolder.create(r.out, canceled)) {
 			final Path dir = out.path();
 			final Path spill = dir.resolve(SPILL_DIR);
 			final CohortMatrix.Storage storage = storage(spill, r.chunked || wouldNotFit(r.mask,
@@ -524,7 +524,7 @@ public final class VoxelwiseHarmonisation {
 		final boolean[] mask = saved.mask();
 		final String[] names = outputNames(cohort);
 		final Result result = new Result();
-		try (OutputFolder out = OutputFolder.create(r.out)) {
+		try (OutputFolder out = OutputFolder.create(r.out, canceled)) {
 			final Path dir = out.path();
 			final Path spill = dir.resolve(SPILL_DIR);
 			long maskVoxels = 0;
@@ -709,6 +709,8 @@ public final class VoxelwiseHarmonisation {
 		json.put("threads", Parallelization.getTaskExecutor().getParallelism());
 		json.put("java", System.getProperty("java.version"));
 		json.putAll(more);
+		// What the folder holds, with sizes: checked before it is committed, and by anyone after.
+		json.put(OutputFolder.OUTPUTS, OutputFolder.inventory(file.getParent()));
 		writeText(file, JsonWriter.write(json));
 	}
 
