@@ -21,9 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
-import java.util.zip.ZipException;
 
 import io.github.harmonij.core.InputException;
 import net.imglib2.Cursor;
@@ -142,6 +140,7 @@ public final class NiftiIO {
 			o.checkAvailable(n);
 			final float[] data = new float[(int) n];
 			o.readFloats(data, 0, (int) n, 0);
+			o.finish();
 			return new NiftiImage(h, data);
 		}
 	}
@@ -163,6 +162,7 @@ public final class NiftiIO {
 			o.checkAvailable(n);
 			final double[] data = new double[(int) n];
 			o.read(null, data, 0, (int) n, 0);
+			o.finish();
 			return data;
 		}
 	}
@@ -185,6 +185,7 @@ public final class NiftiIO {
 			o.skipVoxels(vpv * volume);
 			final float[] data = new float[vpv];
 			o.readFloats(data, 0, vpv, vpv * volume);
+			o.finish();
 			return data;
 		}
 	}
@@ -194,7 +195,8 @@ public final class NiftiIO {
 	 * subjects can be read in little memory. The consumer gets a new array for each volume.
 	 *
 	 * @throws InputException on any problem with the file; volumes before the problem have been
-	 *           delivered already
+	 *           delivered already. A gzip file's checksum is checked after the last volume, so
+	 *           if this throws, discard every volume delivered: they may be damaged
 	 */
 	public static void forEachVolume(final Path p, final VolumeConsumer consumer) {
 		try (Opened o = open(p, true)) {
@@ -206,6 +208,7 @@ public final class NiftiIO {
 				o.readFloats(data, 0, vpv, vpv * v);
 				consumer.accept(v, data);
 			}
+			o.finish();
 		}
 	}
 
@@ -418,10 +421,31 @@ public final class NiftiIO {
 		}
 
 		InputException readError(final IOException e) {
-			if (e instanceof ZipException) return new InputException(name +
-				" is not a valid gzip file (" + e.getMessage() + "). Copy or download it again.",
-				e);
+			if (e instanceof CheckedGzipInputStream.DamagedException) return new InputException(e
+				.getMessage(), e);
 			return new InputException("Could not read " + name + ": " + e.getMessage(), e);
+		}
+
+		/**
+		 * Reads a gzipped data file to its end, so that the CRC-32 and length of every member are
+		 * checked: data are used only after this returns. Plain files have nothing to check.
+		 */
+		void finish() {
+			if (!gzipped) return;
+			try {
+				final byte[] sink = new byte[GZIP_BUFFER];
+				while (data.read(sink) >= 0) {
+					// Bytes after the voxels (further volumes, padding) are checked, not used.
+				}
+			}
+			catch (final EOFException e) {
+				throw new InputException(dataFile + " is truncated: its gzip data end before " +
+					"their checksum (the file was cut short in copying or downloading). Copy it " +
+					"again from its source.", e);
+			}
+			catch (final IOException e) {
+				throw readError(e);
+			}
 		}
 
 		/**
@@ -457,7 +481,7 @@ public final class NiftiIO {
 					}
 				}
 				catch (final EOFException e) {
-					// GZIPInputStream: "Unexpected end of ZLIB input stream"; reported below.
+					// The gzip data end early: reported below as truncation.
 				}
 				catch (final IOException e) {
 					throw readError(e);
@@ -663,9 +687,12 @@ public final class NiftiIO {
 		catch (final NoSuchFileException e) {
 			throw notFound(Path.of(e.getFile()));
 		}
-		catch (final ZipException e) {
-			throw new InputException(o.name + " is not a valid gzip file (" + e.getMessage() +
-				"). Copy or download it again.", e);
+		catch (final CheckedGzipInputStream.DamagedException e) {
+			throw new InputException(e.getMessage(), e);
+		}
+		catch (final EOFException e) {
+			throw new InputException(o.name + " is truncated: it ends inside its gzip header. " +
+				"Copy it again from its source.", e);
 		}
 		catch (final IOException e) {
 			throw new InputException("Could not read " + o.name + ": " + e, e);
@@ -1036,11 +1063,11 @@ public final class NiftiIO {
 
 	// -- Helper methods: streams and names --
 
-	/** Marks a decompressing stream. */
+	/** Marks a decompressing stream, which checks each gzip member's CRC-32 and length. */
 	private static final class GzipStream extends BufferedInputStream {
 
-		GzipStream(final InputStream in) throws IOException {
-			super(new GZIPInputStream(in, GZIP_BUFFER), STREAM_BUFFER);
+		GzipStream(final InputStream in, final Path f) throws IOException {
+			super(new CheckedGzipInputStream(in, f, GZIP_BUFFER), STREAM_BUFFER);
 		}
 	}
 
@@ -1052,7 +1079,7 @@ public final class NiftiIO {
 			in.mark(2);
 			final int b0 = in.read(), b1 = in.read();
 			in.reset();
-			if (b0 == 0x1f && b1 == 0x8b) return new GzipStream(in);
+			if (b0 == 0x1f && b1 == 0x8b) return new GzipStream(in, f);
 			return in;
 		}
 		catch (final IOException | RuntimeException e) {
