@@ -654,6 +654,12 @@ public final class NiftiIO {
 			b.extensions(ext);
 			o.header = b.build();
 			o.bytesPerVoxel = NiftiHeader.bytesPerVoxel(o.header.datatype());
+			if (!pair) checkFits(o.header, headerFile, headerGzipped);
+			else {
+				final Path img = lower.endsWith(".img") || lower.endsWith(".img.gz") ? p : sibling(
+					headerFile, ".img", ".img.gz");
+				if (img != null && Files.isRegularFile(img)) checkFits(o.header, img, isGzip(img));
+			}
 			if (withData) {
 				if (!pair) {
 					o.dataFile = headerFile;
@@ -806,6 +812,52 @@ public final class NiftiIO {
 		return (long) voxOffset;
 	}
 
+	/**
+	 * Checks that {@code dataFile} can hold the voxels the header's dims promise, before any grid
+	 * comparison or allocation: from the file size for a plain file; for gzip, only if the
+	 * compressed size cannot expand to that much, by counting what it does decompress to (cheap:
+	 * the file is small then). Catches damaged dims (say 32767^3) as well as cut-off files.
+	 */
+	private static void checkFits(final NiftiHeader h, final Path dataFile, final boolean gzipped)
+		throws IOException
+	{
+		final long need = h.voxelsPerVolume() * h.nVolumes() * NiftiHeader.bytesPerVoxel(h
+			.datatype());
+		final long size = Files.size(dataFile);
+		long total = size;
+		if (gzipped) {
+			if (h.voxOffset() + need <= size * MAX_GZIP_RATIO + (1 << 16)) return;
+			total = 0;
+			try (InputStream in = openStream(dataFile)) {
+				total = skip(in, Long.MAX_VALUE);
+			}
+			catch (final IOException e) {
+				// Damaged as well as short: what was decompressed is what was found.
+			}
+		}
+		final long found = Math.max(0, total - h.voxOffset());
+		if (found < need) throw new InputException(dataFile + " is truncated: expected " + need +
+			" bytes of voxel data, found " + found + ". The file is too small for its dims (" +
+			sizeText(h) + " voxels of " + NiftiHeader.datatypeName(h.datatype()) + "): it was cut " +
+			"short (copy it again from its source) or its header's dim field is damaged.");
+	}
+
+	/** @return e.g. "91x109x91", or "91x109x91x3" with the volumes */
+	private static String sizeText(final NiftiHeader h) {
+		final StringBuilder sb = new StringBuilder();
+		final long[] dim = h.dim();
+		for (int d = 1; d <= dim[0]; d++)
+			sb.append(d > 1 ? "x" : "").append(dim[d]);
+		return sb.toString();
+	}
+
+	/** @return true if the file starts with the gzip magic bytes */
+	private static boolean isGzip(final Path f) throws IOException {
+		try (InputStream in = Files.newInputStream(f)) {
+			return in.read() == 0x1f && in.read() == 0x8b;
+		}
+	}
+
 	/** Checks sizes and datatype so later arithmetic cannot overflow. */
 	private static void check(final NiftiHeader h, final String name) {
 		final long[] dim = h.dim();
@@ -828,6 +880,8 @@ public final class NiftiIO {
 			}
 		}
 		final int dt = h.datatype();
+		if (dt == NiftiHeader.DT_BINARY) throw new InputException(name + ": 1-bit binary " +
+			"images (datatype 1) are not supported; save it as uint8 (datatype 2).");
 		if (NiftiHeader.bytesPerVoxel(dt) == 0) {
 			final String dtName = NiftiHeader.datatypeName(dt);
 			if (dtName.equals("unknown")) throw new InputException(name + " has datatype code " +
@@ -837,6 +891,10 @@ public final class NiftiIO {
 				"convert it to a scalar type first (e.g. magnitude of complex data, or " +
 				"greyscale).");
 		}
+		final String damage = h.damage();
+		if (damage != null) throw new InputException(name + ": " + damage + "; the header is " +
+			"damaged. Copy the file again from its source, or correct that field (e.g. with " +
+			"nibabel or fslorient).");
 	}
 
 	private static List<NiftiHeader.Extension> parseExtensions(final byte[] region,
