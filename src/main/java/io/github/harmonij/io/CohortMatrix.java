@@ -108,49 +108,56 @@ public final class CohortMatrix implements AutoCloseable {
 	}
 
 	/**
-	 * Checks the grids of a cohort's images and of the mask, without reading voxels.
+	 * Checks the grids of a cohort's images and of the mask, without reading voxels. Each header
+	 * is first checked on its own (by {@link NiftiIO#readHeader}: readable, finite affine, valid
+	 * codes, a file large enough for its dims); grids are then compared only between valid
+	 * headers, against the mask's grid when there is a valid mask, otherwise against the first
+	 * valid image, so one damaged image is named alone instead of every other image being on
+	 * "another grid" than it.
 	 *
 	 * @return each subject's header
-	 * @throws InputException listing every unreadable image, multi-volume image, image on another
-	 *           grid than the first, and a mask on another grid
+	 * @throws InputException listing every unreadable or damaged image, multi-volume image, image
+	 *           on another grid than the reference, and a damaged mask or one on another grid
 	 */
 	public static NiftiHeader[] checkGrids(final Cohort cohort, final Path mask) {
 		final int n = cohort.nSubjects();
 		final NiftiHeader[] headers = new NiftiHeader[n];
 		final List<String> problems = new ArrayList<>();
+		NiftiHeader maskHeader = null;
+		if (mask != null) {
+			try {
+				maskHeader = NiftiIO.readHeader(mask);
+			}
+			catch (final InputException e) {
+				problems.add("The mask: " + e.getMessage());
+			}
+		}
+		int firstValid = -1;
 		for (int j = 0; j < n; j++) {
 			final Path p = cohort.image(j);
 			try {
 				headers[j] = NiftiIO.readHeader(p);
+				if (firstValid < 0) firstValid = j;
 			}
 			catch (final InputException e) {
 				problems.add(where(cohort, j) + ": " + e.getMessage());
 			}
 		}
-		InputException.throwIfAny(cohort.manifest() + ": " + problems.size() +
-			" images cannot be read:", problems);
-		final NiftiHeader first = headers[0];
+		final NiftiHeader ref = maskHeader != null ? maskHeader : firstValid >= 0
+			? headers[firstValid] : null;
+		final String refName = maskHeader != null ? "the mask " + mask.getFileName() : firstValid >=
+			0 ? cohort.image(firstValid).getFileName().toString() : null;
 		for (int j = 0; j < n; j++) {
 			final NiftiHeader h = headers[j];
+			if (h == null) continue;
 			if (h.nVolumes() != 1) problems.add(where(cohort, j) + ": " + cohort.image(j)
 				.getFileName() + " has " + h.nVolumes() + " volumes; each manifest row needs one 3-D " +
 				"image. Split the file into volumes.");
-			else if (j > 0) {
-				final String diff = first.gridDifference(h);
+			else if (h != ref) {
+				final String diff = h.gridDifference(ref);
 				if (diff != null) problems.add(where(cohort, j) + ": " + cohort.image(j).getFileName() +
-					" is on another grid than " + cohort.image(0).getFileName() + " (" + diff +
-					"). Resample every image to one template.");
-			}
-		}
-		if (mask != null) {
-			try {
-				final NiftiHeader m = NiftiIO.readHeader(mask);
-				final String diff = first.gridDifference(m);
-				if (diff != null) problems.add("The mask " + mask.getFileName() + " is on another " +
-					"grid than the images (" + diff + "). Resample the mask to the images' grid.");
-			}
-			catch (final InputException e) {
-				problems.add("The mask: " + e.getMessage());
+					" is on another grid than " + refName + " (" + diff + "). Resample every image " +
+					"to one template" + (maskHeader != null ? ", the mask's" : "") + ".");
 			}
 		}
 		InputException.throwIfAny(cohort.manifest().getFileName() + ": " + problems.size() +

@@ -441,7 +441,8 @@ public final class NiftiHeader {
 	 * grid corners under each {@link #affine()}.
 	 *
 	 * @return null if the sizes are equal and no corner moves by more than 1e-4 mm; otherwise a
-	 *         short text, e.g. "size 91x109x91 vs 97x115x97" or "affine differs (max 2.0 mm)"
+	 *         short text, this header's size first: e.g. "size 91x109x91 vs 97x115x97" (this
+	 *         one 91x109x91) or "affine differs (max 2.0 mm)"
 	 */
 	public String gridDifference(final NiftiHeader other) {
 		if (nx() != other.nx() || ny() != other.ny() || nz() != other.nz())

@@ -799,7 +799,7 @@ public final class SavedModel {
 	{
 		final Path f = dir.resolve(mapFile(maps, name));
 		final NiftiHeader h = NiftiIO.readHeader(f);
-		final String diff = grid.gridDifference(h);
+		final String diff = h.gridDifference(grid);
 		if (diff != null || h.nVolumes() != volumes || h.datatype() != NiftiHeader.DT_FLOAT64)
 			throw new InputException(f + " does not fit the model (" + (diff != null ? diff : h
 				.nVolumes() != volumes ? h.nVolumes() + " volumes, expected " + volumes
