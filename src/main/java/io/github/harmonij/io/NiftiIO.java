@@ -41,10 +41,17 @@ import net.imglib2.view.Views;
  * as 0). Gzip is detected from the content, not the name. Dims 5 to 7 fold into volumes.
  * <p>
  * Every problem with a file throws {@link InputException} naming the file: not NIfTI, unsupported
- * datatype (complex, RGB), impossible sizes, truncated data, a missing {@code .img}, a broken gzip
- * stream. Sizes are checked before any large allocation, against the file size (or, for gzip, the
- * most the compressed size can expand to), so damaged files fail fast. One file is open at a time;
- * gzip is decoded through buffered streams, never into a whole-file byte array.
+ * datatype (complex, RGB, 1-bit), impossible sizes, a damaged header field (see
+ * {@link NiftiHeader#damage()}), truncated data, a missing {@code .img}, a damaged gzip stream.
+ * Sizes are checked against the file size (or, for gzip, the most the compressed size can expand
+ * to) when the header is read, before any large allocation, so damaged files fail fast. One file
+ * is open at a time; gzip is decoded through buffered streams, never into a whole-file byte array.
+ * <p>
+ * <b>Gzip integrity</b>: every reader of voxels reads a gzipped file to its end and checks the
+ * CRC-32 and length of each member ({@link CheckedGzipInputStream}; concatenated members are one
+ * file), even when it needs only the first volume, and returns nothing if they do not match.
+ * {@link #readHeader} alone does not decompress the whole file, so it cannot check them: it is for
+ * checks before the data are read, never instead of reading them.
  * <p>
  * <b>Writing</b>: float32 (float64 with {@link #writeFloat64}, for saved-model parameters),
  * little-endian, single file; gzip if the name ends in
@@ -113,7 +120,9 @@ public final class NiftiIO {
 
 	/**
 	 * Reads and checks a header (and its extensions) without reading voxel data. For a pair the
-	 * {@code .img} need not exist. Accepts the {@code .hdr} or the {@code .img} of a pair.
+	 * {@code .img} need not exist (if it does, its size is checked against the dims). Accepts the
+	 * {@code .hdr} or the {@code .img} of a pair. A gzip file's checksum is not checked here, only
+	 * by the readers of voxels (see the class javadoc).
 	 *
 	 * @throws InputException if the file is missing, not NIfTI/ANALYZE, or has an impossible or
 	 *           unsupported header; the message names the file
