@@ -62,6 +62,25 @@ class DamagedInputsTest {
 	}
 
 	@Test
+	void compareRefusesADamagedScanOrMask() throws IOException {
+		final Path copy = copyCohort("compare");
+		final Path scanB = copy.resolve("images/sub-002.nii.gz"), mask = copy.resolve(
+			"mask.nii.gz");
+		for (final Path victim : new Path[] { scanB, mask }) {
+			final byte[] b = Files.readAllBytes(victim);
+			b[b.length - 7] ^= 0x10;
+			Files.write(victim, b);
+			final String err = fail("compare", "--scan-a", copy.resolve("images/sub-001.nii.gz"),
+				"--scan-b", scanB, "--mask", mask);
+			assertTrue(err.contains(victim + " is damaged: its gzip checksum does not match"), err);
+			b[b.length - 7] ^= 0x10;
+			Files.write(victim, b);
+		}
+		run("compare", "--scan-a", copy.resolve("images/sub-001.nii.gz"), "--scan-b", scanB,
+			"--mask", mask);
+	}
+
+	@Test
 	void aSavedModelMapWithAWrongChecksumIsRefusedNamingIt() throws IOException {
 		final Path fit = tmp.resolve("fit");
 		run("combat", "--manifest", sim.resolve("cohort.csv"), "--batch", "site", "--covariates",
