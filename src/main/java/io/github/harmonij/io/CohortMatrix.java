@@ -150,14 +150,15 @@ public final class CohortMatrix implements AutoCloseable {
 		for (int j = 0; j < n; j++) {
 			final NiftiHeader h = headers[j];
 			if (h == null) continue;
-			if (h.nVolumes() != 1) problems.add(where(cohort, j) + ": " + cohort.image(j)
-				.getFileName() + " has " + h.nVolumes() + " volumes; each manifest row needs one 3-D " +
-				"image. Split the file into volumes.");
+			final Path name = cohort.image(j).getFileName();
+			if (h.nVolumes() != 1) problems.add(where(cohort, j) + ": " + name + " has " + h
+				.nVolumes() + " volumes; each manifest row needs one 3-D image. Split the file " +
+				"into volumes.");
 			else if (h != ref) {
 				final String diff = h.gridDifference(ref);
-				if (diff != null) problems.add(where(cohort, j) + ": " + cohort.image(j).getFileName() +
-					" is on another grid than " + refName + " (" + diff + "). Resample every image " +
-					"to one template" + (maskHeader != null ? ", the mask's" : "") + ".");
+				if (diff != null) problems.add(where(cohort, j) + ": " + name + " is on another " +
+					"grid than " + refName + " (" + diff + "). Resample every image to one " +
+					"template" + (maskHeader != null ? ", the mask's" : "") + ".");
 			}
 		}
 		InputException.throwIfAny(cohort.manifest().getFileName() + ": " + problems.size() +

@@ -29,9 +29,9 @@ import java.util.Locale;
 public final class NiftiHeader {
 
 	/** NIfTI datatype codes ({@link #DT_BINARY} is 1 bit per voxel, which HarmonIJ cannot read). */
-	public static final int DT_BINARY = 1, DT_UINT8 = 2, DT_INT16 = 4, DT_INT32 = 8, DT_FLOAT32 = 16,
-			DT_COMPLEX64 = 32, DT_FLOAT64 = 64, DT_RGB24 = 128, DT_INT8 = 256, DT_UINT16 = 512,
-			DT_UINT32 = 768, DT_INT64 = 1024, DT_UINT64 = 1280, DT_FLOAT128 = 1536,
+	public static final int DT_BINARY = 1, DT_UINT8 = 2, DT_INT16 = 4, DT_INT32 = 8,
+			DT_FLOAT32 = 16, DT_COMPLEX64 = 32, DT_FLOAT64 = 64, DT_RGB24 = 128, DT_INT8 = 256,
+			DT_UINT16 = 512, DT_UINT32 = 768, DT_INT64 = 1024, DT_UINT64 = 1280, DT_FLOAT128 = 1536,
 			DT_COMPLEX128 = 1792, DT_COMPLEX256 = 2048, DT_RGBA32 = 2304;
 
 	/** Largest size NIfTI-1 can store in a {@code dim} entry (a signed 16-bit integer). */

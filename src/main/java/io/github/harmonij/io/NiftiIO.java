@@ -412,9 +412,11 @@ public final class NiftiIO {
 			return count;
 		}
 
+		/** Names the data file: the .img of a pair, where the bytes are missing. */
 		InputException truncated(final long need, final long found) {
-			return new InputException(name + " is truncated: expected " + need +
-				" bytes of voxel data, found " + found + ". Copy or download the file again.");
+			return new InputException((dataFile != null ? dataFile : name) + " is truncated: " +
+				"expected " + need + " bytes of voxel data, found " + found + ". Copy or " +
+				"download the file again.");
 		}
 
 		void skipVoxels(final long nVoxels) {
@@ -847,8 +849,8 @@ public final class NiftiIO {
 		final long found = Math.max(0, total - h.voxOffset());
 		if (found < need) throw new InputException(dataFile + " is truncated: expected " + need +
 			" bytes of voxel data, found " + found + ". The file is too small for its dims (" +
-			sizeText(h) + " voxels of " + NiftiHeader.datatypeName(h.datatype()) + "): it was cut " +
-			"short (copy it again from its source) or its header's dim field is damaged.");
+			sizeText(h) + " voxels of " + NiftiHeader.datatypeName(h.datatype()) + "): it was " +
+			"cut short (copy it again from its source) or its header's dim field is damaged.");
 	}
 
 	/** @return e.g. "91x109x91", or "91x109x91x3" with the volumes */

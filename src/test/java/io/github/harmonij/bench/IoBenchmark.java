@@ -41,9 +41,9 @@ import io.github.harmonij.io.NiftiIO;
  * ({@code NiftiIO.readVolume}, which also checks every gzip member's CRC-32 and length); the
  * {@code combat} run (in this JVM, its own timings from run.json); floor 3, writing as many
  * bytes as combat wrote into as many files, on THREADS threads, not compressed; and, for scale,
- * deflate level 1 of the outputs' uncompressed bytes. Prints the read and write times, the ratio of combat's I/O
- * (read + write) to the floor (gzip -dc + writing the same bytes), and the peak heap (live and
- * raw) against the masked float32 matrix.
+ * deflate level 1 of the outputs' uncompressed bytes. Prints the read and write times, the ratio
+ * of combat's I/O (read + write) to the floor (gzip -dc + writing the same bytes), and the peak
+ * heap (live and raw) against the masked float32 matrix.
  */
 public final class IoBenchmark {
 

@@ -60,7 +60,7 @@ class GzipIntegrityTest {
 			final String m = e.getMessage();
 			assertTrue(m.startsWith(p.toString()), "names the file first: " + m);
 			assertTrue(m.contains("Copy it again"), "says what to do: " + m);
-			assertFalse(m.contains("ZipException") || m.contains("java."), "no raw exception: " + m);
+			assertFalse(m.contains("ZipException") || m.contains("java."), "raw exception: " + m);
 			kinds.merge(m.substring(p.toString().length()).replaceAll("[(\\d].*", ""), 1,
 				Integer::sum);
 		}
