@@ -701,6 +701,14 @@ public final class NiftiIO {
 			ok = true;
 			return o;
 		}
+		catch (final InputException e) {
+			// A header that makes no sense in a gzip file that fails its checksum is damage.
+			if (in instanceof GzipStream) {
+				final InputException damage = damage(in);
+				if (damage != null) throw damage;
+			}
+			throw e;
+		}
 		catch (final NoSuchFileException e) {
 			throw notFound(Path.of(e.getFile()));
 		}
@@ -821,6 +829,60 @@ public final class NiftiIO {
 		if (!(voxOffset >= 0) || voxOffset > Long.MAX_VALUE / 2) throw new InputException(name +
 			" has an impossible vox_offset (" + voxOffset + "); the file is damaged.");
 		return (long) voxOffset;
+	}
+
+	/**
+	 * Reads {@code in} to its end.
+	 *
+	 * @return the damage found (a checksum or length that does not match, or data that cannot be
+	 *         decoded), or null if none; a file that is only cut short is not reported here
+	 */
+	private static InputException damage(final InputStream in) {
+		try {
+			final byte[] sink = new byte[GZIP_BUFFER];
+			while (in.read(sink) >= 0) {
+				// only the checks count
+			}
+		}
+		catch (final CheckedGzipInputStream.DamagedException e) {
+			return new InputException(e.getMessage(), e);
+		}
+		catch (final IOException e) {
+			// cut short or unreadable: the caller's own message says more
+		}
+		return null;
+	}
+
+	/**
+	 * Checks that a file is not damaged: for gzip, reads it to its end and checks the CRC-32 and
+	 * length of every member (of both files of a pair); a plain file has nothing to check. For
+	 * telling a damaged file from one that is really on another grid, after a grid comparison of
+	 * headers from {@link #readHeader} failed.
+	 *
+	 * @return a message naming the damaged file, or null if none is found damaged
+	 */
+	public static String damage(final Path p) {
+		final String lower = lowerName(p);
+		final boolean pair = isPairName(lower);
+		final Path headerFile = pair && (lower.endsWith(".img") || lower.endsWith(".img.gz"))
+			? sibling(p, ".hdr", ".hdr.gz") : p;
+		final Path dataFile = pair && headerFile != null ? sibling(headerFile, ".img", ".img.gz")
+			: null;
+		for (final Path f : new Path[] { headerFile, dataFile }) {
+			if (f == null || !Files.isRegularFile(f)) continue;
+			try (InputStream in = openStream(f)) {
+				if (!(in instanceof GzipStream)) continue;
+				final InputException e = damage(in);
+				if (e != null) return e.getMessage();
+			}
+			catch (final CheckedGzipInputStream.DamagedException e) {
+				return e.getMessage();
+			}
+			catch (final IOException e) {
+				// unreadable: reported by the readers
+			}
+		}
+		return null;
 	}
 
 	/**

@@ -153,6 +153,39 @@ class DamagedInputsTest {
 			"(size 10x11x12 vs 91x109x91)"), err);
 	}
 
+	@Test
+	void aCorruptedHeaderInTheFirstImageIsDamageNotAnotherGrid() throws IOException {
+		final Path copy = copyCohort("shifted");
+		final Path first = copy.resolve("images/sub-001.nii.gz");
+		final byte[] trailer = java.util.Arrays.copyOfRange(Files.readAllBytes(first), (int) Files
+			.size(first) - 8, (int) Files.size(first));
+		// srow_x offset -90 -> -98: finite, so the header is valid, but on another grid
+		editHeader(first, bb -> bb.putFloat(280 + 12, bb.getFloat(280 + 12) - 8));
+		final byte[] b = Files.readAllBytes(first);
+		System.arraycopy(trailer, 0, b, b.length - 8, 8); // the checksum of the original bytes
+		Files.write(first, b);
+		final String err = fail(combat(copy, null, tmp.resolve("shifted-out")));
+		assertTrue(err.contains("row 2 (subject sub-001): " + first + " is damaged: its gzip " +
+			"checksum does not match"), err);
+		assertFalse(err.contains("another grid") || err.contains("sub-002"), err);
+	}
+
+	@Test
+	void aMaskOnAnotherGridThanEveryImageIsNamedAlone() throws IOException {
+		final Path copy = copyCohort("maskgrid");
+		final Path mask = copy.resolve("mask.nii.gz");
+		final NiftiHeader h = NiftiIO.readHeader(mask);
+		Files.delete(mask);
+		final float[] ones = new float[10 * 11 * 12];
+		java.util.Arrays.fill(ones, 1);
+		NiftiIO.write(mask, h.toBuilder().size(10, 11, 12, 1).build(), ones, 1);
+		final String err = fail(combat(copy, "mask.nii.gz", tmp.resolve("maskgrid-out")));
+		assertTrue(err.contains("The mask mask.nii.gz is on another grid than every image (size " +
+			"10x11x12 vs 91x109x91 of sub-001.nii.gz). Resample the mask to the images' grid."),
+			err);
+		assertFalse(err.contains("sub-002"), err);
+	}
+
 	// -- Helper methods --
 
 	private static Object[] combat(final Path cohort, final String mask, final Path out) {
