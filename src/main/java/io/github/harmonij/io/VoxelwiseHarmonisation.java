@@ -512,13 +512,18 @@ public final class VoxelwiseHarmonisation {
 				problems.add(CohortMatrix.where(cohort, j) + ": " + e.getMessage());
 				continue;
 			}
+			final String where = CohortMatrix.where(cohort, j) + ": ";
+			final Path name = cohort.image(j).getFileName();
 			final String diff = headers[j].gridDifference(grid);
-			if (headers[j].nVolumes() != 1) problems.add(CohortMatrix.where(cohort, j) + ": " + cohort.image(j)
-				.getFileName() + " has " + headers[j].nVolumes() + " volumes; each manifest row " +
-				"needs one 3-D image. Split the file into volumes.");
-			else if (diff != null) problems.add(CohortMatrix.where(cohort, j) + ": " + cohort.image(j)
-				.getFileName() + " is not on the model's grid (" + diff + "). Resample it to the " +
-				"template the model was fitted on.");
+			if (headers[j].nVolumes() != 1) problems.add(where + name + " has " + headers[j]
+				.nVolumes() + " volumes; each manifest row needs one 3-D image. Split the file " +
+				"into volumes.");
+			else if (diff != null) {
+				// A damaged file is named as damaged, not as on another grid.
+				final String damage = NiftiIO.damage(cohort.image(j));
+				problems.add(where + (damage != null ? damage : name + " is not on the model's " +
+					"grid (" + diff + "). Resample it to the template the model was fitted on."));
+			}
 		}
 		InputException.throwIfAny(cohort.manifest().getFileName() + ": " + problems.size() +
 			" images do not fit the model:", problems);

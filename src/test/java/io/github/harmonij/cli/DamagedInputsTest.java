@@ -157,17 +157,29 @@ class DamagedInputsTest {
 	void aCorruptedHeaderInTheFirstImageIsDamageNotAnotherGrid() throws IOException {
 		final Path copy = copyCohort("shifted");
 		final Path first = copy.resolve("images/sub-001.nii.gz");
-		final byte[] trailer = java.util.Arrays.copyOfRange(Files.readAllBytes(first), (int) Files
-			.size(first) - 8, (int) Files.size(first));
-		// srow_x offset -90 -> -98: finite, so the header is valid, but on another grid
-		editHeader(first, bb -> bb.putFloat(280 + 12, bb.getFloat(280 + 12) - 8));
-		final byte[] b = Files.readAllBytes(first);
-		System.arraycopy(trailer, 0, b, b.length - 8, 8); // the checksum of the original bytes
-		Files.write(first, b);
+		shiftKeepingTheOldChecksum(first);
 		final String err = fail(combat(copy, null, tmp.resolve("shifted-out")));
 		assertTrue(err.contains("row 2 (subject sub-001): " + first + " is damaged: its gzip " +
 			"checksum does not match"), err);
 		assertFalse(err.contains("another grid") || err.contains("sub-002"), err);
+	}
+
+	@Test
+	void applyAndCompareNameACorruptedHeaderAsDamage() throws IOException {
+		final Path fit = tmp.resolve("fit-shift");
+		run("combat", "--manifest", sim.resolve("cohort.csv"), "--batch", "site", "--out", fit);
+		final Path copy = copyCohort("shifted-apply");
+		final Path victim = copy.resolve("images/sub-003.nii.gz");
+		shiftKeepingTheOldChecksum(victim);
+		final String err = fail("apply", "--model", fit.resolve("model"), "--manifest", copy
+			.resolve("cohort.csv"), "--out", tmp.resolve("shifted-apply-out"));
+		assertTrue(err.contains("row 4 (subject sub-003): " + victim + " is damaged: its gzip " +
+			"checksum does not match"), err);
+		assertFalse(err.contains("model's grid"), err);
+		final String cmp = fail("compare", "--scan-a", copy.resolve("images/sub-001.nii.gz"),
+			"--scan-b", victim);
+		assertTrue(cmp.contains(victim + " is damaged: its gzip checksum does not match"), cmp);
+		assertFalse(cmp.contains("not on the grid"), cmp);
 	}
 
 	@Test
@@ -193,6 +205,18 @@ class DamagedInputsTest {
 			"--batch", "site", "--out", out } : new Object[] { "combat", "--manifest", cohort
 				.resolve("cohort.csv"), "--batch", "site", "--mask", cohort.resolve(mask), "--out",
 				out };
+	}
+
+	/**
+	 * Moves an image 8 mm along x in its header (a finite, valid value: on another grid) but
+	 * keeps the gzip trailer of the original bytes, as corruption in copying would.
+	 */
+	private static void shiftKeepingTheOldChecksum(final Path p) throws IOException {
+		final byte[] old = Files.readAllBytes(p);
+		editHeader(p, bb -> bb.putFloat(280 + 12, bb.getFloat(280 + 12) - 8));
+		final byte[] b = Files.readAllBytes(p);
+		System.arraycopy(old, old.length - 8, b, b.length - 8, 8);
+		Files.write(p, b);
 	}
 
 	/** A copy of the simulated cohort (manifest, mask, images) that a test may damage. */
