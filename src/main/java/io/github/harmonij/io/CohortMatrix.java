@@ -108,16 +108,33 @@ public final class CohortMatrix implements AutoCloseable {
 	}
 
 	/**
-	 * Checks the grids of a cohort's images and of the mask, without reading voxels.
+	 * Checks the grids of a cohort's images and of the mask, without reading voxels. Each header
+	 * is first checked on its own (by {@link NiftiIO#readHeader}: readable, finite affine, valid
+	 * codes, a file large enough for its dims); grids are then compared only between valid
+	 * headers, against the mask's grid when there is a valid mask, otherwise against the first
+	 * valid image, so one damaged image is named alone instead of every other image being on
+	 * "another grid" than it. When grids differ, the gzip checksums of the reference and of each
+	 * differing image are checked ({@link NiftiIO#damage(Path)}; only then, as that reads the
+	 * whole file): a damaged file is named as damaged, and a damaged reference is replaced by the
+	 * next valid image.
 	 *
 	 * @return each subject's header
-	 * @throws InputException listing every unreadable image, multi-volume image, image on another
-	 *           grid than the first, and a mask on another grid
+	 * @throws InputException listing every unreadable or damaged image, multi-volume image, image
+	 *           on another grid than the reference, and a damaged mask or one on another grid
 	 */
 	public static NiftiHeader[] checkGrids(final Cohort cohort, final Path mask) {
 		final int n = cohort.nSubjects();
 		final NiftiHeader[] headers = new NiftiHeader[n];
 		final List<String> problems = new ArrayList<>();
+		NiftiHeader maskHeader = null;
+		if (mask != null) {
+			try {
+				maskHeader = NiftiIO.readHeader(mask);
+			}
+			catch (final InputException e) {
+				problems.add("The mask: " + e.getMessage());
+			}
+		}
 		for (int j = 0; j < n; j++) {
 			final Path p = cohort.image(j);
 			try {
@@ -127,35 +144,82 @@ public final class CohortMatrix implements AutoCloseable {
 				problems.add(where(cohort, j) + ": " + e.getMessage());
 			}
 		}
-		InputException.throwIfAny(cohort.manifest() + ": " + problems.size() +
-			" images cannot be read:", problems);
-		final NiftiHeader first = headers[0];
 		for (int j = 0; j < n; j++) {
 			final NiftiHeader h = headers[j];
-			if (h.nVolumes() != 1) problems.add(where(cohort, j) + ": " + cohort.image(j)
-				.getFileName() + " has " + h.nVolumes() + " volumes; each manifest row needs one 3-D " +
-				"image. Split the file into volumes.");
-			else if (j > 0) {
-				final String diff = first.gridDifference(h);
-				if (diff != null) problems.add(where(cohort, j) + ": " + cohort.image(j).getFileName() +
-					" is on another grid than " + cohort.image(0).getFileName() + " (" + diff +
-					"). Resample every image to one template.");
+			if (h != null && h.nVolumes() != 1) {
+				problems.add(where(cohort, j) + ": " + cohort.image(j).getFileName() + " has " + h
+					.nVolumes() + " volumes; each manifest row needs one 3-D image. Split the " +
+					"file into volumes.");
+				headers[j] = null;
 			}
 		}
-		if (mask != null) {
-			try {
-				final NiftiHeader m = NiftiIO.readHeader(mask);
-				final String diff = first.gridDifference(m);
-				if (diff != null) problems.add("The mask " + mask.getFileName() + " is on another " +
-					"grid than the images (" + diff + "). Resample the mask to the images' grid.");
+		// The reference: the mask, else the first valid image; replaced if it proves damaged.
+		int refImage = maskHeader != null ? -1 : next(headers, 0);
+		final List<Integer> off = new ArrayList<>();
+		while (maskHeader != null || refImage >= 0) {
+			final NiftiHeader ref = maskHeader != null ? maskHeader : headers[refImage];
+			off.clear();
+			for (int j = 0; j < n; j++)
+				if (headers[j] != null && j != refImage && headers[j].gridDifference(ref) != null)
+					off.add(j);
+			if (off.isEmpty()) break;
+			final String refDamage = NiftiIO.damage(maskHeader != null ? mask : cohort.image(
+				refImage));
+			if (refDamage == null && maskHeader != null && off.size() == valid(headers)) {
+				// No image is on the mask's grid: the mask is the one to resample.
+				final int first = next(headers, 0);
+				problems.add("The mask " + mask.getFileName() + " is on another grid than every " +
+					"image (" + maskHeader.gridDifference(headers[first]) + " of " + cohort.image(
+						first).getFileName() + "). Resample the mask to the images' grid.");
+				maskHeader = null;
+				refImage = first;
+				continue;
 			}
-			catch (final InputException e) {
-				problems.add("The mask: " + e.getMessage());
+			if (refDamage == null) break;
+			if (maskHeader != null) {
+				problems.add("The mask: " + refDamage);
+				maskHeader = null;
+				refImage = next(headers, 0);
 			}
+			else {
+				problems.add(where(cohort, refImage) + ": " + refDamage);
+				headers[refImage] = null;
+				refImage = next(headers, refImage + 1);
+			}
+		}
+		if (maskHeader == null && refImage < 0) off.clear(); // no valid reference is left
+		final String refName = maskHeader != null ? "the mask " + mask.getFileName() : refImage >=
+			0 ? cohort.image(refImage).getFileName().toString() : null;
+		for (final int j : off) {
+			final String damage = NiftiIO.damage(cohort.image(j));
+			if (damage != null) {
+				problems.add(where(cohort, j) + ": " + damage);
+				continue;
+			}
+			final String diff = headers[j].gridDifference(maskHeader != null ? maskHeader
+				: headers[refImage]);
+			problems.add(where(cohort, j) + ": " + cohort.image(j).getFileName() + " is on " +
+				"another grid than " + refName + " (" + diff + "). Resample every image to one " +
+				"template" + (maskHeader != null ? ", the mask's" : "") + ".");
 		}
 		InputException.throwIfAny(cohort.manifest().getFileName() + ": " + problems.size() +
 			" problems with the images:", problems);
 		return headers;
+	}
+
+	/** @return the number of headers that are not null */
+	private static int valid(final NiftiHeader[] headers) {
+		int c = 0;
+		for (final NiftiHeader h : headers)
+			if (h != null) c++;
+		return c;
+	}
+
+	/** @return the first index from {@code from} with a header, or -1 */
+	private static int next(final NiftiHeader[] headers, final int from) {
+		for (int j = from; j < headers.length; j++)
+			if (headers[j] != null) return j;
+		return -1;
 	}
 
 	/**

@@ -28,10 +28,10 @@ import java.util.Locale;
  */
 public final class NiftiHeader {
 
-	/** NIfTI datatype codes. */
-	public static final int DT_UINT8 = 2, DT_INT16 = 4, DT_INT32 = 8, DT_FLOAT32 = 16,
-			DT_COMPLEX64 = 32, DT_FLOAT64 = 64, DT_RGB24 = 128, DT_INT8 = 256, DT_UINT16 = 512,
-			DT_UINT32 = 768, DT_INT64 = 1024, DT_UINT64 = 1280, DT_FLOAT128 = 1536,
+	/** NIfTI datatype codes ({@link #DT_BINARY} is 1 bit per voxel, which HarmonIJ cannot read). */
+	public static final int DT_BINARY = 1, DT_UINT8 = 2, DT_INT16 = 4, DT_INT32 = 8,
+			DT_FLOAT32 = 16, DT_COMPLEX64 = 32, DT_FLOAT64 = 64, DT_RGB24 = 128, DT_INT8 = 256,
+			DT_UINT16 = 512, DT_UINT32 = 768, DT_INT64 = 1024, DT_UINT64 = 1280, DT_FLOAT128 = 1536,
 			DT_COMPLEX128 = 1792, DT_COMPLEX256 = 2048, DT_RGBA32 = 2304;
 
 	/** Largest size NIfTI-1 can store in a {@code dim} entry (a signed 16-bit integer). */
@@ -441,7 +441,8 @@ public final class NiftiHeader {
 	 * grid corners under each {@link #affine()}.
 	 *
 	 * @return null if the sizes are equal and no corner moves by more than 1e-4 mm; otherwise a
-	 *         short text, e.g. "size 91x109x91 vs 97x115x97" or "affine differs (max 2.0 mm)"
+	 *         short text, this header's size first: e.g. "size 91x109x91 vs 97x115x97" (this
+	 *         one 91x109x91) or "affine differs (max 2.0 mm)"
 	 */
 	public String gridDifference(final NiftiHeader other) {
 		if (nx() != other.nx() || ny() != other.ny() || nz() != other.nz())
@@ -463,6 +464,47 @@ public final class NiftiHeader {
 		}
 		if (!(max <= GRID_TOLERANCE_MM))
 			return String.format(Locale.ROOT, "affine differs (max %s mm)", round(max));
+		return null;
+	}
+
+	/** Largest valid {@code qform_code} / {@code sform_code}: 5, NIFTI_XFORM_TEMPLATE_OTHER. */
+	public static final int MAX_XFORM_CODE = 5;
+
+	/**
+	 * Checks, on this header alone, the fields that place its voxels in space: both codes in 0 to
+	 * {@link #MAX_XFORM_CODE}; the srow values finite if {@code sform_code > 0}; the quaternion
+	 * and offsets finite if {@code qform_code > 0}; and the voxel sizes {@code pixdim[1..3]}
+	 * finite where the affine uses them (qform or method 1). Fields that {@link #affine()} does
+	 * not use are not checked, as NIfTI readers ignore them.
+	 *
+	 * @return null if they are usable; otherwise the first problem, naming the field, e.g.
+	 *         "sform row 2 (srow_y) has NaN" or "sform_code 9 is not a valid code (0-5)"
+	 */
+	public String damage() {
+		if (qformCode < 0 || qformCode > MAX_XFORM_CODE) return "qform_code " + qformCode +
+			" is not a valid code (0-" + MAX_XFORM_CODE + ")";
+		if (sformCode < 0 || sformCode > MAX_XFORM_CODE) return "sform_code " + sformCode +
+			" is not a valid code (0-" + MAX_XFORM_CODE + ")";
+		if (sformCode > 0) {
+			final String[] names = { "srow_x", "srow_y", "srow_z" };
+			for (int r = 0; r < 3; r++)
+				for (int c = 0; c < 4; c++)
+					if (!Double.isFinite(srow[r][c])) return "sform row " + (r + 1) + " (" +
+						names[r] + ") has " + srow[r][c] + " in column " + (c + 1);
+		}
+		if (qformCode > 0) {
+			final String[] q = { "quatern_b", "quatern_c", "quatern_d" };
+			final String[] o = { "qoffset_x", "qoffset_y", "qoffset_z" };
+			for (int i = 0; i < 3; i++) {
+				if (!Double.isFinite(quatern[i])) return "qform " + q[i] + " is " + quatern[i];
+				if (!Double.isFinite(qoffset[i])) return "qform " + o[i] + " is " + qoffset[i];
+			}
+		}
+		if (sformCode <= 0) {
+			for (int d = 1; d <= 3; d++)
+				if (!Double.isFinite(pixdim[d])) return "pixdim[" + d + "] (voxel size along " +
+					"xyz".charAt(d - 1) + ") is " + pixdim[d];
+		}
 		return null;
 	}
 
@@ -561,6 +603,7 @@ public final class NiftiHeader {
 	/** @return e.g. "int16", "RGB24", or "unknown" */
 	public static String datatypeName(final int datatype) {
 		switch (datatype) {
+			case DT_BINARY: return "binary";
 			case DT_UINT8: return "uint8";
 			case DT_INT8: return "int8";
 			case DT_INT16: return "int16";

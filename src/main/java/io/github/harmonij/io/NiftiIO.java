@@ -21,9 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
-import java.util.zip.ZipException;
 
 import io.github.harmonij.core.InputException;
 import net.imglib2.Cursor;
@@ -43,10 +41,17 @@ import net.imglib2.view.Views;
  * as 0). Gzip is detected from the content, not the name. Dims 5 to 7 fold into volumes.
  * <p>
  * Every problem with a file throws {@link InputException} naming the file: not NIfTI, unsupported
- * datatype (complex, RGB), impossible sizes, truncated data, a missing {@code .img}, a broken gzip
- * stream. Sizes are checked before any large allocation, against the file size (or, for gzip, the
- * most the compressed size can expand to), so damaged files fail fast. One file is open at a time;
- * gzip is decoded through buffered streams, never into a whole-file byte array.
+ * datatype (complex, RGB, 1-bit), impossible sizes, a damaged header field (see
+ * {@link NiftiHeader#damage()}), truncated data, a missing {@code .img}, a damaged gzip stream.
+ * Sizes are checked against the file size (or, for gzip, the most the compressed size can expand
+ * to) when the header is read, before any large allocation, so damaged files fail fast. One file
+ * is open at a time; gzip is decoded through buffered streams, never into a whole-file byte array.
+ * <p>
+ * <b>Gzip integrity</b>: every reader of voxels reads a gzipped file to its end and checks the
+ * CRC-32 and length of each member ({@link CheckedGzipInputStream}; concatenated members are one
+ * file), even when it needs only the first volume, and returns nothing if they do not match.
+ * {@link #readHeader} alone does not decompress the whole file, so it cannot check them: it is for
+ * checks before the data are read, never instead of reading them.
  * <p>
  * <b>Writing</b>: float32 (float64 with {@link #writeFloat64}, for saved-model parameters),
  * little-endian, single file; gzip if the name ends in
@@ -115,7 +120,9 @@ public final class NiftiIO {
 
 	/**
 	 * Reads and checks a header (and its extensions) without reading voxel data. For a pair the
-	 * {@code .img} need not exist. Accepts the {@code .hdr} or the {@code .img} of a pair.
+	 * {@code .img} need not exist (if it does, its size is checked against the dims). Accepts the
+	 * {@code .hdr} or the {@code .img} of a pair. A gzip file's checksum is not checked here, only
+	 * by the readers of voxels (see the class javadoc).
 	 *
 	 * @throws InputException if the file is missing, not NIfTI/ANALYZE, or has an impossible or
 	 *           unsupported header; the message names the file
@@ -142,6 +149,7 @@ public final class NiftiIO {
 			o.checkAvailable(n);
 			final float[] data = new float[(int) n];
 			o.readFloats(data, 0, (int) n, 0);
+			o.finish();
 			return new NiftiImage(h, data);
 		}
 	}
@@ -163,6 +171,7 @@ public final class NiftiIO {
 			o.checkAvailable(n);
 			final double[] data = new double[(int) n];
 			o.read(null, data, 0, (int) n, 0);
+			o.finish();
 			return data;
 		}
 	}
@@ -185,6 +194,7 @@ public final class NiftiIO {
 			o.skipVoxels(vpv * volume);
 			final float[] data = new float[vpv];
 			o.readFloats(data, 0, vpv, vpv * volume);
+			o.finish();
 			return data;
 		}
 	}
@@ -194,7 +204,8 @@ public final class NiftiIO {
 	 * subjects can be read in little memory. The consumer gets a new array for each volume.
 	 *
 	 * @throws InputException on any problem with the file; volumes before the problem have been
-	 *           delivered already
+	 *           delivered already. A gzip file's checksum is checked after the last volume, so
+	 *           if this throws, discard every volume delivered: they may be damaged
 	 */
 	public static void forEachVolume(final Path p, final VolumeConsumer consumer) {
 		try (Opened o = open(p, true)) {
@@ -206,6 +217,7 @@ public final class NiftiIO {
 				o.readFloats(data, 0, vpv, vpv * v);
 				consumer.accept(v, data);
 			}
+			o.finish();
 		}
 	}
 
@@ -400,9 +412,11 @@ public final class NiftiIO {
 			return count;
 		}
 
+		/** Names the data file: the .img of a pair, where the bytes are missing. */
 		InputException truncated(final long need, final long found) {
-			return new InputException(name + " is truncated: expected " + need +
-				" bytes of voxel data, found " + found + ". Copy or download the file again.");
+			return new InputException((dataFile != null ? dataFile : name) + " is truncated: " +
+				"expected " + need + " bytes of voxel data, found " + found + ". Copy or " +
+				"download the file again.");
 		}
 
 		void skipVoxels(final long nVoxels) {
@@ -418,10 +432,31 @@ public final class NiftiIO {
 		}
 
 		InputException readError(final IOException e) {
-			if (e instanceof ZipException) return new InputException(name +
-				" is not a valid gzip file (" + e.getMessage() + "). Copy or download it again.",
-				e);
+			if (e instanceof CheckedGzipInputStream.DamagedException) return new InputException(e
+				.getMessage(), e);
 			return new InputException("Could not read " + name + ": " + e.getMessage(), e);
+		}
+
+		/**
+		 * Reads a gzipped data file to its end, so that the CRC-32 and length of every member are
+		 * checked: data are used only after this returns. Plain files have nothing to check.
+		 */
+		void finish() {
+			if (!gzipped) return;
+			try {
+				final byte[] sink = new byte[GZIP_BUFFER];
+				while (data.read(sink) >= 0) {
+					// Bytes after the voxels (further volumes, padding) are checked, not used.
+				}
+			}
+			catch (final EOFException e) {
+				throw new InputException(dataFile + " is truncated: its gzip data end before " +
+					"their checksum (the file was cut short in copying or downloading). Copy it " +
+					"again from its source.", e);
+			}
+			catch (final IOException e) {
+				throw readError(e);
+			}
 		}
 
 		/**
@@ -457,7 +492,7 @@ public final class NiftiIO {
 					}
 				}
 				catch (final EOFException e) {
-					// GZIPInputStream: "Unexpected end of ZLIB input stream"; reported below.
+					// The gzip data end early: reported below as truncation.
 				}
 				catch (final IOException e) {
 					throw readError(e);
@@ -630,6 +665,12 @@ public final class NiftiIO {
 			b.extensions(ext);
 			o.header = b.build();
 			o.bytesPerVoxel = NiftiHeader.bytesPerVoxel(o.header.datatype());
+			if (!pair) checkFits(o.header, headerFile, headerGzipped);
+			else {
+				final Path img = lower.endsWith(".img") || lower.endsWith(".img.gz") ? p : sibling(
+					headerFile, ".img", ".img.gz");
+				if (img != null && Files.isRegularFile(img)) checkFits(o.header, img, isGzip(img));
+			}
 			if (withData) {
 				if (!pair) {
 					o.dataFile = headerFile;
@@ -660,12 +701,23 @@ public final class NiftiIO {
 			ok = true;
 			return o;
 		}
+		catch (final InputException e) {
+			// A header that makes no sense in a gzip file that fails its checksum is damage.
+			if (in instanceof GzipStream) {
+				final InputException damage = damage(in);
+				if (damage != null) throw damage;
+			}
+			throw e;
+		}
 		catch (final NoSuchFileException e) {
 			throw notFound(Path.of(e.getFile()));
 		}
-		catch (final ZipException e) {
-			throw new InputException(o.name + " is not a valid gzip file (" + e.getMessage() +
-				"). Copy or download it again.", e);
+		catch (final CheckedGzipInputStream.DamagedException e) {
+			throw new InputException(e.getMessage(), e);
+		}
+		catch (final EOFException e) {
+			throw new InputException(o.name + " is truncated: it ends inside its gzip header. " +
+				"Copy it again from its source.", e);
 		}
 		catch (final IOException e) {
 			throw new InputException("Could not read " + o.name + ": " + e, e);
@@ -779,6 +831,106 @@ public final class NiftiIO {
 		return (long) voxOffset;
 	}
 
+	/**
+	 * Reads {@code in} to its end.
+	 *
+	 * @return the damage found (a checksum or length that does not match, or data that cannot be
+	 *         decoded), or null if none; a file that is only cut short is not reported here
+	 */
+	private static InputException damage(final InputStream in) {
+		try {
+			final byte[] sink = new byte[GZIP_BUFFER];
+			while (in.read(sink) >= 0) {
+				// only the checks count
+			}
+		}
+		catch (final CheckedGzipInputStream.DamagedException e) {
+			return new InputException(e.getMessage(), e);
+		}
+		catch (final IOException e) {
+			// cut short or unreadable: the caller's own message says more
+		}
+		return null;
+	}
+
+	/**
+	 * Checks that a file is not damaged: for gzip, reads it to its end and checks the CRC-32 and
+	 * length of every member (of both files of a pair); a plain file has nothing to check. For
+	 * telling a damaged file from one that is really on another grid, after a grid comparison of
+	 * headers from {@link #readHeader} failed.
+	 *
+	 * @return a message naming the damaged file, or null if none is found damaged
+	 */
+	public static String damage(final Path p) {
+		final String lower = lowerName(p);
+		final boolean pair = isPairName(lower);
+		final Path headerFile = pair && (lower.endsWith(".img") || lower.endsWith(".img.gz"))
+			? sibling(p, ".hdr", ".hdr.gz") : p;
+		final Path dataFile = pair && headerFile != null ? sibling(headerFile, ".img", ".img.gz")
+			: null;
+		for (final Path f : new Path[] { headerFile, dataFile }) {
+			if (f == null || !Files.isRegularFile(f)) continue;
+			try (InputStream in = openStream(f)) {
+				if (!(in instanceof GzipStream)) continue;
+				final InputException e = damage(in);
+				if (e != null) return e.getMessage();
+			}
+			catch (final CheckedGzipInputStream.DamagedException e) {
+				return e.getMessage();
+			}
+			catch (final IOException e) {
+				// unreadable: reported by the readers
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * Checks that {@code dataFile} can hold the voxels the header's dims promise, before any grid
+	 * comparison or allocation: from the file size for a plain file; for gzip, only if the
+	 * compressed size cannot expand to that much, by counting what it does decompress to (cheap:
+	 * the file is small then). Catches damaged dims (say 32767^3) as well as cut-off files.
+	 */
+	private static void checkFits(final NiftiHeader h, final Path dataFile, final boolean gzipped)
+		throws IOException
+	{
+		final long need = h.voxelsPerVolume() * h.nVolumes() * NiftiHeader.bytesPerVoxel(h
+			.datatype());
+		final long size = Files.size(dataFile);
+		long total = size;
+		if (gzipped) {
+			if (h.voxOffset() + need <= size * MAX_GZIP_RATIO + (1 << 16)) return;
+			total = 0;
+			try (InputStream in = openStream(dataFile)) {
+				total = skip(in, Long.MAX_VALUE);
+			}
+			catch (final IOException e) {
+				// Damaged as well as short: what was decompressed is what was found.
+			}
+		}
+		final long found = Math.max(0, total - h.voxOffset());
+		if (found < need) throw new InputException(dataFile + " is truncated: expected " + need +
+			" bytes of voxel data, found " + found + ". The file is too small for its dims (" +
+			sizeText(h) + " voxels of " + NiftiHeader.datatypeName(h.datatype()) + "): it was " +
+			"cut short (copy it again from its source) or its header's dim field is damaged.");
+	}
+
+	/** @return e.g. "91x109x91", or "91x109x91x3" with the volumes */
+	private static String sizeText(final NiftiHeader h) {
+		final StringBuilder sb = new StringBuilder();
+		final long[] dim = h.dim();
+		for (int d = 1; d <= dim[0]; d++)
+			sb.append(d > 1 ? "x" : "").append(dim[d]);
+		return sb.toString();
+	}
+
+	/** @return true if the file starts with the gzip magic bytes */
+	private static boolean isGzip(final Path f) throws IOException {
+		try (InputStream in = Files.newInputStream(f)) {
+			return in.read() == 0x1f && in.read() == 0x8b;
+		}
+	}
+
 	/** Checks sizes and datatype so later arithmetic cannot overflow. */
 	private static void check(final NiftiHeader h, final String name) {
 		final long[] dim = h.dim();
@@ -801,6 +953,8 @@ public final class NiftiIO {
 			}
 		}
 		final int dt = h.datatype();
+		if (dt == NiftiHeader.DT_BINARY) throw new InputException(name + ": 1-bit binary " +
+			"images (datatype 1) are not supported; save it as uint8 (datatype 2).");
 		if (NiftiHeader.bytesPerVoxel(dt) == 0) {
 			final String dtName = NiftiHeader.datatypeName(dt);
 			if (dtName.equals("unknown")) throw new InputException(name + " has datatype code " +
@@ -810,6 +964,10 @@ public final class NiftiIO {
 				"convert it to a scalar type first (e.g. magnitude of complex data, or " +
 				"greyscale).");
 		}
+		final String damage = h.damage();
+		if (damage != null) throw new InputException(name + ": " + damage + "; the header is " +
+			"damaged. Copy the file again from its source, or correct that field (e.g. with " +
+			"nibabel or fslorient).");
 	}
 
 	private static List<NiftiHeader.Extension> parseExtensions(final byte[] region,
@@ -1036,11 +1194,11 @@ public final class NiftiIO {
 
 	// -- Helper methods: streams and names --
 
-	/** Marks a decompressing stream. */
+	/** Marks a decompressing stream, which checks each gzip member's CRC-32 and length. */
 	private static final class GzipStream extends BufferedInputStream {
 
-		GzipStream(final InputStream in) throws IOException {
-			super(new GZIPInputStream(in, GZIP_BUFFER), STREAM_BUFFER);
+		GzipStream(final InputStream in, final Path f) throws IOException {
+			super(new CheckedGzipInputStream(in, f, GZIP_BUFFER), STREAM_BUFFER);
 		}
 	}
 
@@ -1052,7 +1210,7 @@ public final class NiftiIO {
 			in.mark(2);
 			final int b0 = in.read(), b1 = in.read();
 			in.reset();
-			if (b0 == 0x1f && b1 == 0x8b) return new GzipStream(in);
+			if (b0 == 0x1f && b1 == 0x8b) return new GzipStream(in, f);
 			return in;
 		}
 		catch (final IOException | RuntimeException e) {

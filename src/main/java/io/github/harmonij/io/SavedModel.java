@@ -799,12 +799,15 @@ public final class SavedModel {
 	{
 		final Path f = dir.resolve(mapFile(maps, name));
 		final NiftiHeader h = NiftiIO.readHeader(f);
-		final String diff = grid.gridDifference(h);
-		if (diff != null || h.nVolumes() != volumes || h.datatype() != NiftiHeader.DT_FLOAT64)
+		final String diff = h.gridDifference(grid);
+		if (diff != null || h.nVolumes() != volumes || h.datatype() != NiftiHeader.DT_FLOAT64) {
+			final String damage = NiftiIO.damage(f);
+			if (damage != null) throw new InputException(damage);
 			throw new InputException(f + " does not fit the model (" + (diff != null ? diff : h
 				.nVolumes() != volumes ? h.nVolumes() + " volumes, expected " + volumes
 					: "datatype " + NiftiHeader.datatypeName(h.datatype()) + ", expected float64") +
 				"); the model folder is damaged. Fit the model again.");
+		}
 		final double[] all = NiftiIO.readDoubles(f);
 		final int vol = Math.toIntExact(grid.voxelsPerVolume()), nf = index.length;
 		final double[] out = new double[volumes * nf];

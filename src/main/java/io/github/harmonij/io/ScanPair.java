@@ -120,7 +120,16 @@ public final class ScanPair {
 		final NiftiHeader hr, final List<String> problems)
 	{
 		final String d = h.gridDifference(hr);
-		if (d != null) problems.add(p.getFileName() + " is not on the grid of " + ref
+		if (d == null) return;
+		// A damaged file (either one) is named as damaged, not as on another grid.
+		for (final Path f : new Path[] { ref, p }) {
+			final String damage = NiftiIO.damage(f);
+			if (damage != null) {
+				if (!problems.contains(damage)) problems.add(damage);
+				return;
+			}
+		}
+		problems.add(p.getFileName() + " is not on the grid of " + ref
 			.getFileName() + ": " + d.replace(" vs ", " (" + p.getFileName() + ") vs ") +
 			(d.startsWith("size") ? " (" + ref.getFileName() + ")" : "") +
 			". Compare Two Scans does no registration: resample both to one grid first.");

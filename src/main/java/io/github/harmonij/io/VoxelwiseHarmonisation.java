@@ -297,8 +297,24 @@ public final class VoxelwiseHarmonisation {
 				if (x != 0 && !Float.isNaN(x)) c++;
 			voxels = c;
 		}
-		else voxels = NiftiIO.readHeader(cohort.image(0)).voxelsPerVolume();
+		else voxels = firstReadableVolumeSize(cohort);
 		return wouldNotFit(voxels, cohort.nSubjects());
+	}
+
+	/**
+	 * The voxels per volume of the first image whose header reads, or 0 if none does: a damaged
+	 * image is left for {@link CohortMatrix#checkGrids} to name with its row, with the others.
+	 */
+	private static long firstReadableVolumeSize(final Cohort cohort) {
+		for (int j = 0; j < cohort.nSubjects(); j++) {
+			try {
+				return NiftiIO.readHeader(cohort.image(j)).voxelsPerVolume();
+			}
+			catch (final InputException e) {
+				// named by the grid check
+			}
+		}
+		return 0;
 	}
 
 	/** Whether n subjects x {@code voxels} float32 values would not fit (see above). */
@@ -496,13 +512,18 @@ public final class VoxelwiseHarmonisation {
 				problems.add(CohortMatrix.where(cohort, j) + ": " + e.getMessage());
 				continue;
 			}
-			final String diff = grid.gridDifference(headers[j]);
-			if (headers[j].nVolumes() != 1) problems.add(CohortMatrix.where(cohort, j) + ": " + cohort.image(j)
-				.getFileName() + " has " + headers[j].nVolumes() + " volumes; each manifest row " +
-				"needs one 3-D image. Split the file into volumes.");
-			else if (diff != null) problems.add(CohortMatrix.where(cohort, j) + ": " + cohort.image(j)
-				.getFileName() + " is not on the model's grid (" + diff + "). Resample it to the " +
-				"template the model was fitted on.");
+			final String where = CohortMatrix.where(cohort, j) + ": ";
+			final Path name = cohort.image(j).getFileName();
+			final String diff = headers[j].gridDifference(grid);
+			if (headers[j].nVolumes() != 1) problems.add(where + name + " has " + headers[j]
+				.nVolumes() + " volumes; each manifest row needs one 3-D image. Split the file " +
+				"into volumes.");
+			else if (diff != null) {
+				// A damaged file is named as damaged, not as on another grid.
+				final String damage = NiftiIO.damage(cohort.image(j));
+				problems.add(where + (damage != null ? damage : name + " is not on the model's " +
+					"grid (" + diff + "). Resample it to the template the model was fitted on."));
+			}
 		}
 		InputException.throwIfAny(cohort.manifest().getFileName() + ": " + problems.size() +
 			" images do not fit the model:", problems);

@@ -37,12 +37,13 @@ import io.github.harmonij.io.NiftiIO;
  * {@code harmonij simulate --subjects SUBJECTS --sites 4 --seed 6 --resolution 2} if it does not
  * exist). In order: the inputs are read once to warm the page cache (so every figure is CPU, not
  * disk); floor 1, {@code gzip -dc} of every input to /dev/null, THREADS processes at a time;
- * floor 2, Java's GZIPInputStream over every input on THREADS threads; the {@code combat} run
- * (in this JVM, its own timings from run.json); floor 3, writing as many bytes as combat wrote
- * into as many files, on THREADS threads, not compressed; and, for scale, deflate level 1 of the
- * outputs' uncompressed bytes. Prints the read and write times, the ratio of combat's I/O
- * (read + write) to the floor (gzip -dc + writing the same bytes), and the peak heap (live and
- * raw) against the masked float32 matrix.
+ * floor 2, Java's GZIPInputStream over every input on THREADS threads; HarmonIJ's reader alone
+ * ({@code NiftiIO.readVolume}, which also checks every gzip member's CRC-32 and length); the
+ * {@code combat} run (in this JVM, its own timings from run.json); floor 3, writing as many
+ * bytes as combat wrote into as many files, on THREADS threads, not compressed; and, for scale,
+ * deflate level 1 of the outputs' uncompressed bytes. Prints the read and write times, the ratio
+ * of combat's I/O (read + write) to the floor (gzip -dc + writing the same bytes), and the peak
+ * heap (live and raw) against the masked float32 matrix.
  */
 public final class IoBenchmark {
 
@@ -90,6 +91,12 @@ public final class IoBenchmark {
 		}));
 		out.printf(Locale.ROOT, "floor: gzip -dc of the inputs %.2f s, Java GZIPInputStream %.2f s " +
 			"(%.0f MB decompressed)%n", gzipDc, javaGunzip, raw[0] / 1e6);
+		// The reader alone: decode to float32 and check every gzip member's CRC-32 and length.
+		final double reader = time(() -> parallel(inputs, threads, p -> (long) NiftiIO.readVolume(p,
+			0).length));
+		out.printf(Locale.ROOT, "reader: NiftiIO.readVolume of the inputs (CRC-32 and length " +
+			"checked) %.2f s: %.2f x GZIPInputStream, %.2f x gzip -dc%n", reader, reader / javaGunzip,
+			reader / gzipDc);
 
 		// -- combat --
 		final Path result = Files.createTempDirectory(cohort.toAbsolutePath().getParent(),
