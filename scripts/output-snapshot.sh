@@ -10,15 +10,18 @@
 set -euo pipefail
 
 if [ "${1:-}" = "--compare" ]; then
-	a=$2; b=$3; diff=0; same=0
+	a=$(cd "$2" && pwd); b=$(cd "$3" && pwd); diff=0; same=0
+	volatile='"(started|finished|date|timings_s|read|fit|adjust|site_tests|write|total|[a-z_]*heap[a-z_]*|java|os|host|threads|seconds|ms)"'
+
 	while IFS= read -r f; do
 		case "$f" in
-			*.html|*.png) continue ;;
+			*.html|*.png|./log.txt) continue ;;
 			*run.json|*simulation.json)
-				strip='del(.timings_s?, .heap_mb?, .peak_heap_mb?, .started?, .finished?, .date?)'
-				if ! cmp -s <(grep -vE '"(started|finished|date|timings_s|read|fit|adjust|site_tests|write|total|peak_heap|heap|java|os|host|threads)' "$a/$f") \
-				            <(grep -vE '"(started|finished|date|timings_s|read|fit|adjust|site_tests|write|total|peak_heap|heap|java|os|host|threads)' "$b/$f"); then
-					echo "differs: $f"; diff=$((diff + 1))
+				# paths name each snapshot's folder; timings, heap and dates vary from run to run
+				norm() { sed "s|$1|SNAPSHOT|g" "$1/$2" | grep -vE "$volatile"; }
+				if ! cmp -s <(norm "$a" "$f") <(norm "$b" "$f"); then
+					echo "differs: $f"; diff <(norm "$a" "$f") <(norm "$b" "$f") | head -n 6 | sed 's/^/    /'
+					diff=$((diff + 1))
 				else same=$((same + 1)); fi ;;
 			*)
 				if [ ! -f "$b/$f" ]; then echo "missing in $b: $f"; diff=$((diff + 1))
