@@ -27,6 +27,7 @@ import io.github.harmonij.display.Report;
 import io.github.harmonij.io.FeatureTable;
 import io.github.harmonij.io.OutputFolder;
 import io.github.harmonij.io.SavedModel;
+import io.github.harmonij.io.WriteFailures;
 import io.github.harmonij.io.SiteEffectMaps;
 import io.github.harmonij.io.TableSpec;
 import io.github.harmonij.io.UserPaths;
@@ -124,8 +125,8 @@ final class TableHarmonisation {
 				? () -> SavedModel.writeTable(modelOut.toPath(), fit, t, options) : null, work);
 		}
 		catch (final IOException e) {
-			throw new InputException("Cannot write the report in " + reportDir + ": " + e
-				.getMessage() + " (nothing was written).");
+			throw new InputException("Cannot write the report in " + reportDir + ": " +
+				WriteFailures.explain(e), e);
 		}
 		final long unchanged = t.nFeatures() - fit.count(FeatureStatus.HARMONISED);
 		final StringBuilder s = new StringBuilder(String.format(Locale.ROOT,

@@ -243,8 +243,7 @@ public final class Csv {
 				" (permission denied); choose another output folder (nothing was written).", e);
 		}
 		catch (final IOException e) {
-			throw new InputException(file + " could not be written: " + e +
-				" (nothing was written).", e);
+			throw new InputException(file + " could not be written: " + WriteFailures.explain(e), e);
 		}
 		finally {
 			if (tmp != null) try {

@@ -1027,8 +1027,7 @@ public final class NiftiIO {
 			publish(tmp, p);
 		}
 		catch (final IOException e) {
-			throw new InputException("Could not write " + p + ": " + e + ". Check the disk space " +
-				"and permissions (nothing was written).", e);
+			throw new InputException("Could not write " + p + ": " + WriteFailures.explain(e), e);
 		}
 		finally {
 			try {

@@ -270,7 +270,7 @@ public final class OutputFolder implements AutoCloseable {
 			}
 			catch (final IOException e) {
 				throw new InputException("Cannot move the results from " + work + " to " + target +
-					": " + e + " (nothing was written).");
+					": " + WriteFailures.explain(e), e);
 			}
 			finally {
 				if (committed || kept) release();

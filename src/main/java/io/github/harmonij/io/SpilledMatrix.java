@@ -326,8 +326,8 @@ public final class SpilledMatrix implements FeatureMatrix, AutoCloseable {
 				p += channel.write(bb, p);
 		}
 		catch (final IOException e) {
-			throw new InputException("Could not write the temporary file " + file + " (" + e
-				.getMessage() + "); check the disk space.", e);
+			throw new InputException("Could not write the temporary file " + file + ": " +
+				WriteFailures.explain(e), e);
 		}
 	}
 

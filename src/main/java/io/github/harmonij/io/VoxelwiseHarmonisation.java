@@ -750,7 +750,7 @@ public final class VoxelwiseHarmonisation {
 				java.nio.file.StandardOpenOption.CREATE_NEW);
 		}
 		catch (final IOException e) {
-			throw new InputException("Cannot write " + file + ": " + e.getMessage());
+			throw new InputException("Cannot write " + file + ": " + WriteFailures.explain(e), e);
 		}
 	}
 

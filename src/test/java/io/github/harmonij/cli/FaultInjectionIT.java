@@ -230,7 +230,8 @@ class FaultInjectionIT {
 			final int status = c.waitFor();
 			injected.incrementAndGet();
 			assertEquals(2, status, c.err());
-			assertTrue(c.err().contains("disk") || c.err().contains("space"), c.err());
+			assertTrue(c.err().contains("the disk is full") && c.err().contains("Free some space"),
+				c.err());
 			assertFalse(Files.exists(out), "nothing committed");
 			assertNoWorkArea(out, "full disk");
 			try (Stream<Path> s = Files.list(disk)) {
