@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.scijava.Context;
 import org.scijava.app.event.StatusEvent;
@@ -63,12 +62,12 @@ public final class Harmonij {
 		// committed after the signal and the work area is removed before the JVM exits (130 or
 		// 143). Without this, SciJava's own shutdown hook waits up to 5 s for the command's
 		// thread (ThreadService.dispose), which meanwhile could finish and commit its folder.
+		// A signal before the command is registered (while the Context starts or the options are
+		// read) stops it too: Commands.stopAll sets a flag that no command starts or commits past.
 		final CountDownLatch ended = new CountDownLatch(1);
-		final AtomicBoolean stopping = new AtomicBoolean();
-		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-			stopping.set(true);
+		final Thread hook = new Thread(() -> {
 			final long t0 = System.nanoTime();
-			Commands.cancelAll(SIGNAL_REASON, SIGNAL_WAIT_MS);
+			Commands.stopAll(SIGNAL_REASON, SIGNAL_WAIT_MS);
 			try { // and let the main thread print the reason
 				ended.await(Math.max(0, SIGNAL_WAIT_MS - (System.nanoTime() - t0) / 1_000_000L) +
 					200, TimeUnit.MILLISECONDS);
@@ -76,7 +75,8 @@ public final class Harmonij {
 			catch (final InterruptedException e) {
 				Thread.currentThread().interrupt();
 			}
-		}, "HarmonIJ signal"));
+		}, "HarmonIJ signal");
+		Runtime.getRuntime().addShutdownHook(hook);
 		final int status;
 		try {
 			status = new Harmonij(System.out, System.err).execute(args);
@@ -85,18 +85,37 @@ public final class Harmonij {
 			System.err.flush();
 			ended.countDown();
 		}
+		// When a command opened ImageJ (the demo with a display), it lives until the user quits it,
+		// and the commands the user starts from its menus are ImageJ's to stop (Esc), not the
+		// hook's: quitting ImageJ would otherwise cancel them as a signal. A hook that has begun
+		// cannot be removed: then this JVM is stopping on a signal.
+		final boolean handOver = status == 0 && !java.awt.GraphicsEnvironment.isHeadless() && ij.IJ
+			.getInstance() != null && releaseHook(hook);
 		// Stopping on a signal: the JVM exits with 130 or 143 when the hooks are done. Calling
 		// System.exit now could slip in between the hooks' end and that exit, with our status.
-		if (stopping.get()) try {
+		if (!handOver && Commands.stopping()) try {
 			Thread.sleep(Long.MAX_VALUE);
 		}
 		catch (final InterruptedException e) {
 			Thread.currentThread().interrupt();
 		}
-		// When a command opened ImageJ (the demo with a display), it lives until the user quits it.
-		if (status == 0 && !java.awt.GraphicsEnvironment.isHeadless() && ij.IJ.getInstance() != null)
-			ij.IJ.getInstance().exitWhenQuitting(true);
+		if (handOver) ij.IJ.getInstance().exitWhenQuitting(true);
 		else System.exit(status);
+	}
+
+	/**
+	 * Removes the signal hook before the JVM is handed over to ImageJ.
+	 *
+	 * @return false if the JVM is already shutting down (the hook has begun, or is done)
+	 */
+	static boolean releaseHook(final Thread hook) {
+		try {
+			Runtime.getRuntime().removeShutdownHook(hook);
+			return !Commands.stopping();
+		}
+		catch (final IllegalStateException e) {
+			return false; // shutdown in progress
+		}
 	}
 
 	/** Runs one command line; returns the exit status. Never calls System.exit. */

@@ -76,7 +76,7 @@ public class AddSiteCommand extends ContextCommand {
 			r.invocation.put("eb", eb);
 			r.invocation.put("clamp", clamp);
 			final String s = VoxelwiseSiteAddition.run(r, CommandSupport.progress(status),
-				CommandSupport.messages(status, log), this::isCanceled);
+				CommandSupport.messages(status, log), CommandSupport.canceled(this));
 			log.info(s);
 			return s;
 		});

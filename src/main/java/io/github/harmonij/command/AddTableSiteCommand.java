@@ -65,7 +65,7 @@ public class AddTableSiteCommand extends ContextCommand {
 	public void run() {
 		summary = CommandSupport.run(this, log, status, () -> {
 			final String s = TableSiteAddition.add(model, table, out, model_out, CommandSupport
-				.ebOrModel(eb), clamp, CommandSupport.progress(status), this::isCanceled);
+				.ebOrModel(eb), clamp, CommandSupport.progress(status), CommandSupport.canceled(this));
 			log.info(s);
 			return s;
 		});

@@ -68,7 +68,7 @@ public class ApplyHarmonisationCommand extends ContextCommand {
 			r.invocation.put("out", out.getAbsolutePath());
 			r.invocation.put("clamp", clamp);
 			final String s = VoxelwiseHarmonisation.apply(r, CommandSupport.progress(status),
-				CommandSupport.messages(status, log), this::isCanceled).summary();
+				CommandSupport.messages(status, log), CommandSupport.canceled(this)).summary();
 			log.info(s);
 			return s;
 		});

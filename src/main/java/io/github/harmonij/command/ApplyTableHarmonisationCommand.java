@@ -55,7 +55,7 @@ public class ApplyTableHarmonisationCommand extends ContextCommand {
 	public void run() {
 		summary = CommandSupport.run(this, log, status, () -> {
 			final String s = TableHarmonisation.apply(model, table, out, clamp, CommandSupport
-				.progress(status), this::isCanceled);
+				.progress(status), CommandSupport.canceled(this));
 			log.info(s);
 			return s;
 		});

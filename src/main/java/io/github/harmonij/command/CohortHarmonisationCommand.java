@@ -111,7 +111,7 @@ abstract class CohortHarmonisationCommand extends ContextCommand {
 			r.chunked = chunked;
 			r.invocation.put("chunked", chunked);
 			final String s = VoxelwiseHarmonisation.run(r, CommandSupport.progress(status),
-				CommandSupport.messages(status, log), this::isCanceled).summary();
+				CommandSupport.messages(status, log), CommandSupport.canceled(this)).summary();
 			log.info(s);
 			return s;
 		});

@@ -7,6 +7,7 @@ import java.nio.file.InvalidPathException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -61,7 +62,14 @@ final class CommandSupport {
 			throw new InputException("The option " + key + "=... is required: " + what + ".");
 	}
 
-	/** Progress of the core, shown by the StatusService (ImageJ's bar, the CLI's percentages). */
+	/**
+	 * The cancel flag a command gives the core and its output folder: canceled (Esc, a cancel
+	 * from {@link Commands#cancelAll}) or the JVM stopping on a signal ({@link Commands#stopAll}).
+	 */
+	static BooleanSupplier canceled(final ContextCommand command) {
+		return () -> command.isCanceled() || Commands.stopping();
+	}
+
 	/** Status messages to the status line; those starting "Warning: " also to the log. */
 	static Consumer<String> messages(final StatusService status, final LogService log) {
 		return m -> {
@@ -72,6 +80,7 @@ final class CommandSupport {
 
 	private static final String WARNING = "Warning: ";
 
+	/** Progress of the core, shown by the StatusService (ImageJ's bar, the CLI's percentages). */
 	static Progress progress(final StatusService status) {
 		return (done, total) -> status.showProgress((int) (1000 * done / Math.max(1, total)), 1000);
 	}
@@ -108,7 +117,8 @@ final class CommandSupport {
 				}
 				catch (final CancellationException e) {
 					// Keep the reason of whoever canceled (ImageJ's Esc says so).
-					final String reason = command.getCancelReason();
+					final String reason = command.getCancelReason() != null ? command
+						.getCancelReason() : Commands.stopReason();
 					command.cancel(reason != null ? reason : "Canceled; nothing was written.");
 				}
 				return null;

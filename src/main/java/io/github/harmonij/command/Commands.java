@@ -173,8 +173,18 @@ public final class Commands {
 	{
 		final ModuleService modules = context.service(ModuleService.class);
 		final CommandModule module = (CommandModule) modules.createModule(info);
-		started.accept(module);
+		// In RUNNING before any work, then the stop flag: a stopAll either sees this module in
+		// RUNNING (and cancels it) or has set its flag before this check (and nothing starts).
 		RUNNING.add(module);
+		final String stop = stopping;
+		if (stop != null) {
+			synchronized (RUNNING) {
+				RUNNING.remove(module);
+				RUNNING.notifyAll();
+			}
+			throw new InputException(stop);
+		}
+		started.accept(module);
 		try {
 			modules.run(module, false, inputs).get();
 		}
@@ -248,6 +258,43 @@ public final class Commands {
 			return RUNNING.isEmpty();
 		}
 	}
+
+	/**
+	 * Stops this JVM's commands for good (the command line's SIGINT and SIGTERM hook): from now on
+	 * no command starts through {@link #run} and none commits its output folder (their cancel flag,
+	 * {@link CommandSupport#canceled}, includes this), even one that registers after this call;
+	 * then cancels those running as {@link #cancelAll} does.
+	 *
+	 * @return whether none is running any more
+	 */
+	public static boolean stopAll(final String reason, final long waitMillis) {
+		stop(reason);
+		return cancelAll(reason, waitMillis);
+	}
+
+	/** The first half of {@link #stopAll}: sets the flag, cancels nothing yet. */
+	static void stop(final String reason) {
+		// Under the commit lock: a commit in progress ends before, or sees the flag.
+		OutputFolder.cancelling(() -> stopping = reason);
+	}
+
+	/** @return whether {@link #stopAll} was called: no command may start or commit */
+	public static boolean stopping() {
+		return stopping != null;
+	}
+
+	/** @return the reason given to {@link #stopAll}, or null */
+	static String stopReason() {
+		return stopping;
+	}
+
+	/** For tests only: lets commands start again after {@link #stopAll}. */
+	static void resetStopping() {
+		stopping = null;
+	}
+
+	/** The reason given to {@link #stopAll}, or null. */
+	private static volatile String stopping;
 
 	/** The modules running through {@link #run}. */
 	private static final Set<CommandModule> RUNNING = ConcurrentHashMap.newKeySet();

@@ -68,13 +68,13 @@ public class CompareScansCommand extends ContextCommand {
 			final ScanPair pair = ScanPair.read(scan_a.toPath(), scan_b.toPath(), mask == null ||
 				mask.getPath().isEmpty() ? null : mask.toPath());
 			final ScanComparison c = ScanComparison.compare(pair.a().data(), pair.b().data(), pair
-				.mask(), this::isCanceled);
+				.mask(), CommandSupport.canceled(this));
 			String s = pair.summary(c);
 			if (write) {
 				try (OutputFolder folder = OutputFolder.create(out.toPath(),
-					this::isCanceled)) {
+					CommandSupport.canceled(this))) {
 					pair.write(folder.path(), c);
-					if (isCanceled()) throw new CancellationException();
+					if (CommandSupport.canceled(this).getAsBoolean()) throw new CancellationException();
 					folder.commit();
 				}
 				s += " Wrote " + out + ".";

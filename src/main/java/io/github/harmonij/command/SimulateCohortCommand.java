@@ -57,7 +57,7 @@ public class SimulateCohortCommand extends ContextCommand {
 			CommandSupport.require(out, "out", "a new or empty output folder");
 			status.showStatus("Simulating " + subjects + " subjects");
 			final String s = CohortSimulation.write(out.toPath(), subjects, sites, seed, Integer
-				.parseInt(resolution), CommandSupport.progress(status), this::isCanceled);
+				.parseInt(resolution), CommandSupport.progress(status), CommandSupport.canceled(this));
 			log.info(s);
 			return s;
 		});

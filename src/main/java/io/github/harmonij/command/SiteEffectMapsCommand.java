@@ -90,7 +90,7 @@ public class SiteEffectMapsCommand extends ContextCommand {
 				" categorical=" + categorical + " q=" + q + " interest=" + interest);
 			if (report) r.finishing = dir -> Report.writeNew(dir, dir.resolve(Report.FILE_NAME));
 			final String s = SiteEffectMaps.run(r, CommandSupport.progress(status),
-				CommandSupport.messages(status, log), this::isCanceled);
+				CommandSupport.messages(status, log), CommandSupport.canceled(this));
 			log.info(s);
 			return s;
 		});

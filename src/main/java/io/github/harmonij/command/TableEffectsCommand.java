@@ -108,9 +108,9 @@ public class TableEffectsCommand extends ContextCommand {
 			if (after != null) checkSameSubjects(before, after);
 			final TableEffects.Result r;
 			try (OutputFolder folder = OutputFolder.create(out.toPath(),
-				this::isCanceled)) {
+				CommandSupport.canceled(this))) {
 				r = TableEffects.write(folder.path(), before, after == null ? null : after.values(),
-					after == null ? null : after.file(), q, report, null, this::isCanceled);
+					after == null ? null : after.file(), q, report, null, CommandSupport.canceled(this));
 				folder.commit();
 			}
 			catch (final IOException e) {

@@ -90,7 +90,7 @@ abstract class TableHarmonisationCommand extends ContextCommand {
 			final String ref = CommandSupport.blankToNull(ref_batch);
 			final String s = TableHarmonisation.run(table, batch, id, covariates, categorical,
 				smooth, smooth_df, features, combat(ref), ref, out, model_out, report, q,
-				CommandSupport.progress(status), this::isCanceled);
+				CommandSupport.progress(status), CommandSupport.canceled(this));
 			log.info(s);
 			return s;
 		});
