@@ -471,28 +471,32 @@ public final class NiftiHeader {
 	public static final int MAX_XFORM_CODE = 5;
 
 	/**
-	 * Checks, on this header alone, the fields that place its voxels in space: both codes in 0 to
-	 * {@link #MAX_XFORM_CODE}; the srow values finite if {@code sform_code > 0}; the quaternion
-	 * and offsets finite if {@code qform_code > 0}; and the voxel sizes {@code pixdim[1..3]}
-	 * finite where the affine uses them (qform or method 1). Fields that {@link #affine()} does
-	 * not use are not checked, as NIfTI readers ignore them.
+	 * Checks, on this header alone, the fields that place its voxels in space, for the transform
+	 * {@link #affine()} uses (as nifti1_io, any code above 0 counts as set): if the sform
+	 * ({@code sform_code > 0}), its code at most {@link #MAX_XFORM_CODE} and its srow values
+	 * finite; else if the qform ({@code qform_code > 0}), its code at most
+	 * {@link #MAX_XFORM_CODE}, the quaternion and offsets finite; and the voxel sizes
+	 * {@code pixdim[1..3]} finite where the affine uses them (qform or method 1). Fields that
+	 * {@link #affine()} does not use are not checked, as NIfTI readers ignore them: a junk qform
+	 * beside a valid sform (some converters write that) reads.
 	 *
 	 * @return null if they are usable; otherwise the first problem, naming the field, e.g.
 	 *         "sform row 2 (srow_y) has NaN" or "sform_code 9 is not a valid code (0-5)"
 	 */
 	public String damage() {
-		if (qformCode < 0 || qformCode > MAX_XFORM_CODE) return "qform_code " + qformCode +
-			" is not a valid code (0-" + MAX_XFORM_CODE + ")";
-		if (sformCode < 0 || sformCode > MAX_XFORM_CODE) return "sform_code " + sformCode +
-			" is not a valid code (0-" + MAX_XFORM_CODE + ")";
 		if (sformCode > 0) {
+			if (sformCode > MAX_XFORM_CODE) return "sform_code " + sformCode +
+				" is not a valid code (0-" + MAX_XFORM_CODE + ")";
 			final String[] names = { "srow_x", "srow_y", "srow_z" };
 			for (int r = 0; r < 3; r++)
 				for (int c = 0; c < 4; c++)
 					if (!Double.isFinite(srow[r][c])) return "sform row " + (r + 1) + " (" +
 						names[r] + ") has " + srow[r][c] + " in column " + (c + 1);
+			return null;
 		}
 		if (qformCode > 0) {
+			if (qformCode > MAX_XFORM_CODE) return "qform_code " + qformCode +
+				" is not a valid code (0-" + MAX_XFORM_CODE + ")";
 			final String[] q = { "quatern_b", "quatern_c", "quatern_d" };
 			final String[] o = { "qoffset_x", "qoffset_y", "qoffset_z" };
 			for (int i = 0; i < 3; i++) {
@@ -500,11 +504,9 @@ public final class NiftiHeader {
 				if (!Double.isFinite(qoffset[i])) return "qform " + o[i] + " is " + qoffset[i];
 			}
 		}
-		if (sformCode <= 0) {
-			for (int d = 1; d <= 3; d++)
-				if (!Double.isFinite(pixdim[d])) return "pixdim[" + d + "] (voxel size along " +
-					"xyz".charAt(d - 1) + ") is " + pixdim[d];
-		}
+		for (int d = 1; d <= 3; d++)
+			if (!Double.isFinite(pixdim[d])) return "pixdim[" + d + "] (voxel size along " + "xyz"
+				.charAt(d - 1) + ") is " + pixdim[d];
 		return null;
 	}
 

@@ -50,11 +50,31 @@ class NiftiHeaderDamageTest {
 	}
 
 	@Test
-	void codesOutsideZeroToFiveAreNamed() throws IOException {
+	void aJunkQformBesideAValidSformReads() throws IOException {
+		// NaN quaternion and offset with qform_code 1, and a good sform: the affine is the sform
+		final Path p = edited("junkq.nii", 1, 2, bb -> bb.putFloat(256, Float.NaN).putFloat(268,
+			Float.NaN));
+		final NiftiHeader h = NiftiIO.readHeader(p);
+		assertEquals("sform", h.affineSource());
+		assertEquals(-4, h.affine()[0][3]);
+		NiftiIO.read(p);
+		// and an out-of-range qform_code beside it too
+		assertEquals("sform", NiftiIO.readHeader(edited("junkqcode.nii", 9, 2, bb -> bb.putFloat(
+			256, Float.NaN))).affineSource());
+	}
+
+	@Test
+	void anOutOfRangeCodeIsNamedOnlyForTheTransformTheAffineUses() throws IOException {
 		final Path p = edited("code.nii", 9, 0, bb -> {});
 		assertRefused(p, p + ": qform_code 9 is not a valid code (0-5); the header is damaged.");
-		final Path s = edited("scode.nii", 0, -2, bb -> {});
-		assertRefused(s, s + ": sform_code -2 is not a valid code (0-5); the header is damaged.");
+		final Path s = edited("scode.nii", 1, 7, bb -> {});
+		assertRefused(s, s + ": sform_code 7 is not a valid code (0-5); the header is damaged.");
+		// a negative sform_code is "not set", as in nifti1_io: the qform is used
+		assertEquals("qform", NiftiIO.readHeader(edited("negs.nii", 1, -2, bb -> {}))
+			.affineSource());
+		// an out-of-range qform_code beside a sform is not used: ignored
+		assertEquals("sform", NiftiIO.readHeader(edited("qnine.nii", 9, 1, bb -> {}))
+			.affineSource());
 		// 5, NIFTI_XFORM_TEMPLATE_OTHER, is valid
 		assertEquals(5, NiftiIO.readHeader(edited("five.nii", 5, 5, bb -> {})).sformCode());
 	}
