@@ -904,8 +904,12 @@ public final class NiftiIO {
 			try (InputStream in = openStream(dataFile)) {
 				total = skip(in, Long.MAX_VALUE);
 			}
+			catch (final CheckedGzipInputStream.DamagedException e) {
+				// Its checksum says the file is damaged: that, not its size, is the problem.
+				throw new InputException(e.getMessage(), e);
+			}
 			catch (final IOException e) {
-				// Damaged as well as short: what was decompressed is what was found.
+				// Short (or unreadable): what was decompressed is what was found.
 			}
 		}
 		final long found = Math.max(0, total - h.voxOffset());

@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -121,6 +123,36 @@ class GzipIntegrityTest {
 		Files.copy(conformance("nifti-reader-js/air2.img.gz"), tmp.resolve("air2.img.gz"));
 		final String h = assertThrows(InputException.class, () -> NiftiIO.read(hdr)).getMessage();
 		assertTrue(h.startsWith(hdr + " is damaged: its gzip checksum does not match"), h);
+	}
+
+	@Test
+	void aDamagedImageOfAPairTooSmallForItsDimsIsNamedAsDamaged() throws IOException {
+		// A .hdr of 512^3 float voxels (made from a written .nii), and a small .img.gz whose
+		// checksum does not match: the damage is the news, not the size.
+		final Path nii = tmp.resolve("big.nii");
+		NiftiIO.write(nii, NiftiHeader.builder().size(4, 5, 6, 1).build(), new float[4 * 5 * 6], 1);
+		final byte[] h = Arrays.copyOf(Files.readAllBytes(nii), 348);
+		final ByteBuffer bb = ByteBuffer.wrap(h).order(ByteOrder.LITTLE_ENDIAN);
+		for (int d = 1; d <= 3; d++)
+			bb.putShort(40 + 2 * d, (short) 512);
+		bb.putFloat(108, 0f); // vox_offset
+		bb.put(344, (byte) 'n').put(345, (byte) 'i').put(346, (byte) '1').put(347, (byte) 0);
+		final Path hdr = tmp.resolve("big.hdr");
+		Files.write(hdr, h);
+		final ByteArrayOutputStream gz = new ByteArrayOutputStream();
+		try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
+			out.write(new byte[4096]);
+		}
+		final byte[] g = gz.toByteArray();
+		g[g.length - 8] ^= 1; // the CRC-32
+		final Path img = tmp.resolve("big.img.gz");
+		Files.write(img, g);
+		for (final Path p : new Path[] { hdr, img }) {
+			final String m = assertThrows(InputException.class, () -> NiftiIO.readHeader(p))
+				.getMessage();
+			assertTrue(m.startsWith(img + " is damaged: its gzip checksum does not match"), m);
+			assertFalse(m.contains("truncated"), m);
+		}
 	}
 
 	@Test
