@@ -36,6 +36,36 @@ class WriteFailuresTest {
 	}
 
 	@Test
+	void aReadOnlyFileSystemSaysToChooseAnotherFolder() {
+		// as Files reports EROFS on Linux
+		final IOException ro = new FileSystemException("/mnt/cd/out", null,
+			"Read-only file system");
+		assertEquals("the file system is read-only", WriteFailures.cause(ro));
+		assertEquals("Choose an output folder you can write to (nothing was written).",
+			WriteFailures.advice(ro));
+	}
+
+	@Test
+	void aFullQuotaIsNotAFullDisk() {
+		final IOException quota = new FileSystemException("/home/u/out/x.nii.gz", null,
+			"Disk quota exceeded");
+		assertEquals("your disk quota is used up (Disk quota exceeded)", WriteFailures.cause(
+			quota));
+		assertEquals("Free some space (delete files you no longer need), or ask for more quota " +
+			"(nothing was written).", WriteFailures.advice(quota));
+		final String stream = WriteFailures.explain(new IOException("Disk quota exceeded"));
+		assertFalse(stream.contains("disk is full"), stream);
+		assertTrue(stream.startsWith("your disk quota is used up"), stream);
+	}
+
+	@Test
+	void aMissingFileIsNamedWithoutClaimingItsFolderWasRemoved() {
+		final IOException gone = new java.nio.file.NoSuchFileException("/d/out/.out.partial/a.csv");
+		assertEquals("/d/out/.out.partial/a.csv does not exist (was its folder removed during " +
+			"the run?)", WriteFailures.cause(gone));
+	}
+
+	@Test
 	void anythingElseNamesItsReasonWithoutAClassName() {
 		final IOException other = new IOException("Input/output error");
 		final String m = WriteFailures.explain(other);
