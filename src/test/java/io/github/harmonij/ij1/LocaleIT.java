@@ -13,6 +13,7 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -92,10 +93,18 @@ class LocaleIT {
 	static Run underC(final List<String> cmd, final boolean display) throws IOException,
 		InterruptedException
 	{
+		return underC(cmd, display, Map.of());
+	}
+
+	/** As {@link #underC(List, boolean)}, with {@code env} added. */
+	static Run underC(final List<String> cmd, final boolean display, final Map<String, String> env)
+		throws IOException, InterruptedException
+	{
 		final ProcessBuilder pb = display && x != null ? x.process(cmd) : new ProcessBuilder(cmd);
 		for (final String v : new String[] { "LANG", "LC_CTYPE", "LANGUAGE", "HARMONIJ_JAVA_OPTS" })
 			pb.environment().remove(v);
 		pb.environment().put("LC_ALL", "C");
+		pb.environment().putAll(env);
 		if (!display) pb.environment().remove("DISPLAY");
 		final Path out = Files.createTempFile(tmp, "out", ".txt");
 		final Path err = Files.createTempFile(tmp, "err", ".txt");
@@ -174,6 +183,42 @@ class LocaleIT {
 				.toString()), false);
 		assertEquals(0, c.status, c.err);
 		assertTrue(Files.isRegularFile(cmp.resolve("summary.csv")), c.out + c.err);
+	}
+
+	@Test
+	void theLauncherSetsOnlyLcCtypeAndJavaNamesFilesInUtf8() throws Exception {
+		final Run r = underC(launcher("--help"), false, Map.of("HARMONIJ_JAVA_OPTS",
+			"-XshowSettings:properties"));
+		assertEquals(0, r.status, r.err);
+		assertTrue(r.err.contains("sun.jnu.encoding = UTF-8"), r.err);
+		// numbers keep the C locale's format: no decimal commas
+		assertTrue(r.err.contains("user.language = en"), r.err);
+	}
+
+	@Test
+	void theLauncherPrefersCThenEnglishUtf8Locales() throws Exception {
+		// locale(1) of a system without C.UTF-8 (CentOS 7), and a java that shows its locale
+		final Path bin = Files.createDirectories(tmp.resolve("fakebin"));
+		final Path locale = bin.resolve("locale");
+		Files.write(locale, List.of("#!/bin/sh", "if [ \"$1\" = -a ]; then printf " +
+			"'aa_DJ.utf8\\nC\\nde_DE.utf8\\nen_GB.utf8\\nen_US.utf8\\nPOSIX\\n'; " +
+			"else echo ANSI_X3.4-1968; fi"));
+		final Path java = bin.resolve("java");
+		Files.write(java, List.of("#!/bin/sh", "echo \"LC_ALL=${LC_ALL-unset} " +
+			"LC_CTYPE=${LC_CTYPE-unset} LC_NUMERIC=${LC_NUMERIC-unset} " +
+			"LC_MESSAGES=${LC_MESSAGES-unset} LANG=${LANG-unset}\""));
+		for (final Path p : new Path[] { locale, java })
+			p.toFile().setExecutable(true);
+		final Map<String, String> env = Map.of("PATH", bin + ":" + System.getenv("PATH"));
+		final Run r = underC(launcher("--help"), false, env);
+		assertEquals(0, r.status, r.err);
+		assertEquals("LC_ALL=unset LC_CTYPE=en_US.utf8 LC_NUMERIC=C LC_MESSAGES=C LANG=C", r.out
+			.trim());
+		// without English ones, any UTF-8 locale for LC_CTYPE alone
+		Files.write(locale, List.of("#!/bin/sh", "if [ \"$1\" = -a ]; then printf " +
+			"'C\\nde_DE.utf8\\nPOSIX\\n'; else echo ANSI_X3.4-1968; fi"));
+		assertEquals("LC_ALL=unset LC_CTYPE=de_DE.utf8 LC_NUMERIC=C LC_MESSAGES=C LANG=C",
+			underC(launcher("--help"), false, env).out.trim());
 	}
 
 	@Test
