@@ -162,6 +162,12 @@ public final class Harmonij {
 			}
 		}
 		catch (final RuntimeException e) {
+			// A signal while the Context starts fails it (Java refuses new shutdown hooks then):
+			// not a bug; the JVM exits with 130 or 143.
+			if (Commands.stopping()) {
+				err.println(SIGNAL_REASON);
+				return 1;
+			}
 			// A path this locale cannot encode, made where no flag names it: bad input, not a bug.
 			for (Throwable t = e; t != null; t = t.getCause())
 				if (t instanceof InvalidPathException) {
