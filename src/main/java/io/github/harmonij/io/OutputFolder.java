@@ -72,7 +72,19 @@ import io.github.harmonij.core.InputException;
  * ImageJ's Esc and by the command line's signal handler), so a cancel falls wholly before a
  * commit (nothing is committed) or after it (the folder is complete). Before the rename,
  * {@link #commit()} checks that every file {@code run.json} lists under {@value #OUTPUTS} exists
- * with its size; a shortfall is an internal error and the work area is removed.
+ * with its size; a shortfall is an internal error and the work area is removed. The rename
+ * replaces an empty target folder in one step (POSIX rename(2)); if the rename itself fails, the
+ * complete results are kept in the work area (without its marker) and the message names it:
+ * finished results are never deleted. A target that is a mount point (a container's volume) is
+ * refused before any work, since nothing can be renamed onto it.
+ * <p>
+ * <b>Identity of the lock.</b> A run that takes over an area checks, once it holds the lock, that
+ * the marker at the path is still the file it locked (same file key) with the text it read: an
+ * owner deletes its marker before releasing its lock, so a lock won on a deleted marker is
+ * worthless and the run tries again. A marker whose text was never written (its run died at
+ * once) is still HarmonIJ's. On a file system without locks (NFS mounted {@code nolock}) a run
+ * goes on unlocked; another run then cannot tell whether it is alive, except on the same host by
+ * its pid, and refuses with what it knows instead of cleaning.
  */
 public final class OutputFolder implements AutoCloseable {
 
@@ -107,6 +119,7 @@ public final class OutputFolder implements AutoCloseable {
 
 	private final FileChannel marker;
 
+	/** Held until the commit or close; null on a file system without locks. */
 	private final FileLock lock;
 
 	private boolean committed;
@@ -143,8 +156,10 @@ public final class OutputFolder implements AutoCloseable {
 		checkUsable(target);
 		final Path real = realTarget(target);
 		final Path parent = real.getParent();
+		checkNotMountPoint(target, real, parent);
 		final Path work = parent.resolve("." + real.getFileName() + ".partial");
-		final String text = SIGNATURE + "\npid=" + ProcessHandle.current().pid() + "\nstarted=" +
+		final String text = SIGNATURE + "\npid=" + ProcessHandle.current().pid() + "\nhost=" +
+			host() + "\nstarted=" +
 			DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(Instant.now().truncatedTo(ChronoUnit.SECONDS).atZone(ZoneId
 				.systemDefault())) + "\nid=" + Long.toHexString(ThreadLocalRandom.current()
 					.nextLong()) + "\ntarget=" + real + "\n";
@@ -250,27 +265,21 @@ public final class OutputFolder implements AutoCloseable {
 		synchronized (COMMIT_LOCK) {
 			if (canceled.getAsBoolean()) throw new CancellationException();
 			try {
-				if (Files.isDirectory(target)) Files.delete(target); // empty, checked before
 				// Still locked: no other run can take the area between this and the rename.
 				Files.delete(work.resolve(MARKER));
-				try {
-					Files.move(work, target, StandardCopyOption.ATOMIC_MOVE);
-				}
-				catch (final AtomicMoveNotSupportedException e) {
-					Files.move(work, target);
-				}
+				move(work, target);
 				committed = true;
 			}
-			catch (final DirectoryNotEmptyException | FileAlreadyExistsException e) {
-				kept = true; // not deleted by close, and without a marker no run will clean it
-				deleteMarker();
-				throw new InputException(target + " was filled by something else during the run; " +
-					"the results are kept in " + work + " (move them elsewhere before running " +
-					"again with the same output).");
-			}
 			catch (final IOException e) {
+				// The results are complete: whatever went wrong, they are kept, never deleted.
+				kept = true;
+				deleteMarker();
+				if (!isEmptyOrAbsent(target)) throw new InputException(target + " was filled by " +
+					"something else during the run; the results are kept in " + work + " (move " +
+					"them elsewhere before running again with the same output).");
 				throw new InputException("Cannot move the results from " + work + " to " + target +
-					": " + WriteFailures.explain(e), e);
+					": " + WriteFailures.cause(e) + ". The results are complete and kept in " + work +
+					"; move that folder where you want it (it was not deleted).");
 			}
 			finally {
 				if (committed || kept) release();
@@ -298,6 +307,72 @@ public final class OutputFolder implements AutoCloseable {
 	// -- Helper methods --
 
 	/**
+	 * Renames {@code work} to {@code target} in one step. An empty target folder is replaced by
+	 * the rename itself (POSIX rename(2)), so there is no moment without either; where the system
+	 * refuses that (Windows), the empty folder is removed first.
+	 */
+	private static void move(final Path work, final Path target) throws IOException {
+		try {
+			Files.move(work, target, StandardCopyOption.ATOMIC_MOVE);
+		}
+		catch (final FileAlreadyExistsException | java.nio.file.AccessDeniedException e) {
+			if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS) || !isEmptyOrAbsent(target))
+				throw e;
+			Files.delete(target);
+			Files.move(work, target, StandardCopyOption.ATOMIC_MOVE);
+		}
+	}
+
+	private static boolean isEmptyOrAbsent(final Path dir) {
+		if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) return true;
+		try (Stream<Path> s = Files.list(dir)) {
+			return s.findAny().isEmpty();
+		}
+		catch (final IOException e) {
+			return false;
+		}
+	}
+
+	/**
+	 * The results are renamed into place at the end, which cannot be done onto a mount point (a
+	 * container's volume, a mounted disk): refuse it before any work, with a way out.
+	 */
+	private static void checkNotMountPoint(final Path target, final Path real, final Path parent) {
+		if (!Files.isDirectory(real) || parent == null || !Files.isDirectory(parent)) return;
+		try {
+			if (Files.getFileStore(real).equals(Files.getFileStore(parent))) return;
+		}
+		catch (final IOException e) {
+			return; // the rename will tell
+		}
+		throw new InputException(target + " is a mount point (another disk or volume than the " +
+			"folder it is in), and HarmonIJ moves its finished results into place in one step, " +
+			"which cannot be done onto a mount point. Give a new folder inside it instead, e.g. " +
+			real.resolve("results") + " (nothing was written).");
+	}
+
+	private static String host() {
+		try {
+			return java.net.InetAddress.getLocalHost().getHostName();
+		}
+		catch (final IOException | RuntimeException e) {
+			final String h = System.getenv("HOSTNAME");
+			return h == null ? "unknown" : h;
+		}
+	}
+
+	/** @return the identity of the file at {@code p} (not following links), or null if none */
+	private static Object fileKey(final Path p) throws IOException {
+		try {
+			return Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class,
+				LinkOption.NOFOLLOW_LINKS).fileKey();
+		}
+		catch (final NoSuchFileException e) {
+			return null;
+		}
+	}
+
+	/**
 	 * One attempt at owning the work area.
 	 *
 	 * @return the owned folder, or null to try again shortly
@@ -320,12 +395,29 @@ public final class OutputFolder implements AutoCloseable {
 		catch (final NoSuchFileException | FileAlreadyExistsException e) {
 			return null; // another run removed the new empty folder, or put its marker first
 		}
-		final FileLock lock = tryLock(ch);
-		if (lock == null) {
-			ch.close();
-			return null;
+		FileLock lock;
+		try {
+			try {
+				lock = tryLock(ch);
+				if (lock == null) {
+					ch.close();
+					return null;
+				}
+			}
+			catch (final IOException e) {
+				// No locks on this file system: go on unlocked; the marker's pid and host tell
+				// another run whether this one is alive (see unlockable).
+				lock = null;
+			}
+			write(ch, text);
 		}
-		write(ch, text);
+		catch (final IOException e) {
+			// A marker without its text, or without a lock, would block the next run: remove it.
+			ch.close();
+			Files.deleteIfExists(m);
+			Files.deleteIfExists(work);
+			throw e;
+		}
 		return new OutputFolder(real, work, canceled, text, ch, lock);
 	}
 
@@ -350,29 +442,47 @@ public final class OutputFolder implements AutoCloseable {
 		}
 		final String before;
 		final FileChannel ch;
+		final Object key;
 		try {
 			before = new String(Files.readAllBytes(m), StandardCharsets.UTF_8);
-			if (!before.startsWith(SIGNATURE)) throw foreign(work, target);
+			// A marker whose text was never written (its run died at once) is HarmonIJ's too.
+			if (!before.startsWith(SIGNATURE) && !SIGNATURE.startsWith(before)) throw foreign(work,
+				target);
+			key = fileKey(m);
 			ch = FileChannel.open(m, StandardOpenOption.READ, StandardOpenOption.WRITE);
 		}
 		catch (final NoSuchFileException e) {
 			return null;
 		}
-		final FileLock lock = tryLock(ch);
+		final FileLock lock;
+		try {
+			lock = tryLock(ch);
+		}
+		catch (final IOException e) {
+			ch.close();
+			throw unlockable(target, work, before, e);
+		}
 		if (lock == null) {
 			ch.close();
 			throw busy(target, before);
 		}
-		if (!read(ch).equals(before)) {
-			lock.release();
-			ch.close();
-			return null; // the area at that path is not the one whose lock was taken
-		}
-		// Left by a dead run: empty it and make it ours.
 		try {
+			// The lock is this area's only if the marker at the path is still the file locked
+			// (its owner deletes it before releasing the lock) and still has the text read.
+			if (key == null || !key.equals(fileKey(m)) || !read(ch).equals(before)) {
+				lock.release();
+				ch.close();
+				return null;
+			}
+			// Left by a dead run: empty it and make it ours.
 			deleteContents(work);
 			ch.truncate(0);
 			write(ch, text);
+		}
+		catch (final NoSuchFileException e) {
+			lock.release(); // removed meanwhile: try again
+			ch.close();
+			return null;
 		}
 		catch (final IOException e) {
 			lock.release();
@@ -380,6 +490,31 @@ public final class OutputFolder implements AutoCloseable {
 			throw e;
 		}
 		return new OutputFolder(real, work, canceled, text, ch, lock);
+	}
+
+	/**
+	 * A file system without locks (NFS mounted {@code nolock}, some network shares): whether the
+	 * area's run is alive can be told only for a run on this machine.
+	 */
+	private static InputException unlockable(final Path target, final Path work,
+		final String marker, final IOException e)
+	{
+		final String host = field(marker, "host");
+		String pid = field(marker, "pid");
+		boolean alive = true;
+		try {
+			alive = !host.equals(host()) || ProcessHandle.of(Long.parseLong(pid)).map(
+				ProcessHandle::isAlive).orElse(false);
+		}
+		catch (final NumberFormatException x) {
+			pid = "unknown";
+		}
+		return new InputException(work + " was made by HarmonIJ for " + target + " (pid " + pid +
+			" on " + host + ", started " + field(marker, "started") + "), and this file system " +
+			"cannot lock files (" + WriteFailures.cause(e) + "), so HarmonIJ cannot tell whether " +
+			"that run is still writing. " + (alive ? "If it has ended, delete " + work +
+				"; otherwise choose another folder or wait" : "That run has ended: delete " + work +
+					" and run again") + " (nothing was written).");
 	}
 
 	private static FileLock tryLock(final FileChannel ch) throws IOException {

@@ -73,6 +73,76 @@ class OutputFolderTest {
 	}
 
 	@Test
+	void aMarkerWhoseTextWasNeverWrittenIsStillHarmonijs() throws IOException {
+		// the run died between creating its marker and writing it
+		final Path target = dir.resolve("out");
+		final Path work = work(target);
+		Files.createDirectories(work);
+		Files.write(work.resolve(OutputFolder.MARKER), new byte[0]);
+		Files.write(work.resolve("half.nii.gz"), new byte[5]);
+		try (OutputFolder out = OutputFolder.create(target)) {
+			assertEquals(List.of(OutputFolder.MARKER), names(work), "cleaned");
+			out.commit();
+		}
+		assertEquals(List.of(), names(target));
+	}
+
+	@Test
+	void anEmptyTargetFolderIsReplacedInOneStep() throws IOException {
+		final Path target = Files.createDirectories(dir.resolve("out"));
+		try (OutputFolder out = OutputFolder.create(target)) {
+			Files.write(out.path().resolve("a.txt"), new byte[2]);
+			out.commit();
+		}
+		assertEquals(List.of("a.txt"), names(target));
+		assertFalse(Files.exists(work(target)));
+	}
+
+	@Test
+	void aMountPointIsRefusedBeforeAndAFailedCommitKeepsTheResults() throws Exception {
+		final Path target = Files.createDirectories(dir.resolve("volume"));
+		org.junit.jupiter.api.Assumptions.assumeTrue(mountTmpfs(target), "cannot mount a tmpfs " +
+			"here (needs root): mount-point case skipped");
+		try {
+			final InputException e = assertThrows(InputException.class, () -> OutputFolder.create(
+				target));
+			assertTrue(e.getMessage().contains("is a mount point") && e.getMessage().contains(
+				target.resolve("results").toString()), e.getMessage());
+		}
+		finally {
+			umount(target);
+		}
+		// The volume is mounted during the run: the rename at the end fails (EBUSY), and the
+		// complete results stay where the message says, never deleted.
+		final Path work;
+		try (OutputFolder out = OutputFolder.create(target)) {
+			work = out.path();
+			Files.write(out.path().resolve("a.txt"), new byte[] { 7 });
+			assertTrue(mountTmpfs(target));
+			try {
+				final InputException e = assertThrows(InputException.class, out::commit);
+				assertTrue(e.getMessage().contains("The results are complete and kept in " + work),
+					e.getMessage());
+			}
+			finally {
+				umount(target);
+			}
+		}
+		assertEquals(List.of("a.txt"), names(work), "the results kept, without the marker");
+	}
+
+	private static boolean mountTmpfs(final Path at) throws Exception {
+		final Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", at
+			.toString()).redirectErrorStream(true).start();
+		return p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0;
+	}
+
+	private static void umount(final Path at) throws Exception {
+		new ProcessBuilder("umount", at.toString()).redirectErrorStream(true).start().waitFor(10,
+			java.util.concurrent.TimeUnit.SECONDS);
+	}
+
+	@Test
 	void aFolderWithoutMarkerIsNeverDeleted() throws IOException {
 		final Path target = dir.resolve("out");
 		final Path work = work(target);
