@@ -97,7 +97,7 @@ public final class CohortSimulation {
 			Csv.write(dir.resolve("cohort.csv"), Arrays.asList("subject", "image", "site", "age",
 				"sex", "group"), rows);
 			final Map<String, Object> json = new LinkedHashMap<>();
-			json.put("harmonij_version", io.github.harmonij.command.Version.get());
+			json.put("harmonij_version", Version.get());
 			json.put("subjects", nSubjects);
 			json.put("sites", Arrays.asList(sim.siteNames()));
 			json.put("seed", seed);

@@ -402,7 +402,7 @@ public final class SavedModel {
 		a.put("subjects", r.nSubjects());
 		a.put("usable_features", r.usable());
 		a.put("left_out_features", r.leftOut());
-		a.put("harmonij_version", io.github.harmonij.command.Version.get());
+		a.put("harmonij_version", Version.get());
 		a.putAll(added);
 		history.add(a);
 		json.put("added_sites", history);
@@ -479,7 +479,7 @@ public final class SavedModel {
 		if (!(version instanceof Double) || ((Double) version).intValue() != FORMAT_VERSION)
 			throw new InputException(file + " has model format version " + (version instanceof Double
 				? Csv.formatDouble((Double) version) : version) + "; this " +
-				"HarmonIJ (" + io.github.harmonij.command.Version.get() + ") reads version " +
+				"HarmonIJ (" + Version.get() + ") reads version " +
 				FORMAT_VERSION + ". Fit the model again with this version.");
 		try {
 			final boolean vox = "voxelwise".equals(json.get("kind"));
@@ -642,7 +642,7 @@ public final class SavedModel {
 		final Map<String, Object> json = new LinkedHashMap<>();
 		json.put("format", FORMAT);
 		json.put("format_version", FORMAT_VERSION);
-		json.put("harmonij_version", io.github.harmonij.command.Version.get());
+		json.put("harmonij_version", Version.get());
 		json.put("method", combat != null ? "combat" : "regression");
 		json.put("batch_column", batchColumn);
 		json.put("batch_levels", Arrays.asList(d.batchLevels()));

@@ -104,7 +104,7 @@ public final class SiteEffectMaps {
 			write(dir, cm, result, r.interest, r.q, NiftiIO.DEFAULT_DEFLATE_LEVEL);
 			writeCohort(dir.resolve("cohort.csv"), cohort.design(), cohort.coding());
 			final Map<String, Object> json = new LinkedHashMap<>();
-			json.put("harmonij_version", io.github.harmonij.command.Version.get());
+			json.put("harmonij_version", Version.get());
 			json.put("analysis", "site effects");
 			json.put("invocation", r.invocation);
 			json.put("manifest", cohort.manifest().toString());

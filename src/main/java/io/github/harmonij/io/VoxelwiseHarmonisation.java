@@ -691,7 +691,7 @@ public final class VoxelwiseHarmonisation {
 		final String[] names, final Result result, final Map<String, Object> more)
 	{
 		final Map<String, Object> json = new LinkedHashMap<>();
-		json.put("harmonij_version", io.github.harmonij.command.Version.get());
+		json.put("harmonij_version", Version.get());
 		json.put("method", r.method.label());
 		json.put("invocation", r.invocation);
 		json.put("manifest", cohort.manifest().toString());
