@@ -18,6 +18,7 @@ import com.tngtech.archunit.lang.ArchRule;
  * <pre>
  *   core      models, statistics, simulation engine: plain Java, ImgLib2, Commons Math only
  *   io        formats: NIfTI, CSV, JSON, gzip, output folders, the version; no GUI, no ImageJ 1.x
+ *   pipeline  the voxelwise runs: harmonisation, site addition, site-effect maps, simulation
  *   report    the HTML report and its figures (drawn off screen)
  *   command   one SciJava command per user action; headless
  *   ij1       the ImageJ 1.x bridge: ImagePlus and NIfTI, the menu shim, macros
@@ -36,6 +37,7 @@ class ArchitectureTest {
 	private static final ArchRule LAYERS = layeredArchitecture().consideringOnlyDependenciesInLayers()
 		.layer("core").definedBy(ROOT + ".core..")
 		.layer("io").definedBy(ROOT + ".io..")
+		.layer("pipeline").definedBy(ROOT + ".pipeline..")
 		.layer("report").definedBy(ROOT + ".report..")
 		.layer("command").definedBy(ROOT + ".command..")
 		.layer("ij1").definedBy(ROOT + ".ij1..")
@@ -43,19 +45,21 @@ class ArchitectureTest {
 		.layer("cli").definedBy(ROOT + ".cli..")
 		.whereLayer("core").mayNotAccessAnyLayer()
 		.whereLayer("io").mayOnlyAccessLayers("core")
+		.whereLayer("pipeline").mayOnlyAccessLayers("core", "io")
 		.whereLayer("report").mayOnlyAccessLayers("core", "io")
-		.whereLayer("command").mayOnlyAccessLayers("core", "io", "report")
+		.whereLayer("command").mayOnlyAccessLayers("core", "io", "pipeline", "report")
 		.whereLayer("ij1").mayOnlyAccessLayers("core", "io", "command")
-		.whereLayer("display").mayOnlyAccessLayers("core", "io", "report", "command", "ij1")
-		.whereLayer("cli").mayOnlyAccessLayers("core", "io", "report", "command", "ij1", "display")
+		.whereLayer("display").mayOnlyAccessLayers("core", "io", "command", "ij1")
+		.whereLayer("cli").mayOnlyAccessLayers("core", "io", "pipeline", "report", "command", "ij1",
+			"display")
 		.because("each package uses only those below it (see the class javadoc)");
 
 	private static final ArchRule NO_CYCLES = slices().matching(ROOT + ".(*)..").should().beFreeOfCycles()
 		.because("two packages that use each other are one package");
 
 	private static final ArchRule EVERY_CLASS_IN_A_LAYER = classes().that().resideInAPackage(ROOT + "..")
-		.should().resideInAnyPackage(ROOT + ".core..", ROOT + ".io..", ROOT + ".report..", ROOT +
-			".command..", ROOT + ".ij1..", ROOT + ".display..", ROOT + ".cli..")
+		.should().resideInAnyPackage(ROOT + ".core..", ROOT + ".io..", ROOT + ".pipeline..", ROOT +
+			".report..", ROOT + ".command..", ROOT + ".ij1..", ROOT + ".display..", ROOT + ".cli..")
 		.because("a new package gets its place in the layers above before it gets classes");
 
 	private static final ArchRule CORE_USES_ONLY_JAVA_IMGLIB2_AND_COMMONS_MATH = classes().that().resideInAPackage(
@@ -72,6 +76,11 @@ class ArchitectureTest {
 	private static final ArchRule IO_HAS_NO_GUI = noClasses().that().resideInAPackage(ROOT + ".io..")
 		.should().dependOnClassesThat().resideInAnyPackage("ij..", "java.awt..", "javax.swing..")
 		.because("formats are read and written headless, without ImageJ 1.x");
+
+	private static final ArchRule PIPELINES_ARE_HEADLESS = noClasses().that().resideInAPackage(ROOT +
+		".pipeline..").should().dependOnClassesThat().resideInAnyPackage("ij..", "java.awt..",
+			"javax.swing..", "org.scijava..")
+		.because("a run reads, computes and writes: the same from a menu, a macro or the command line");
 
 	private static final ArchRule COMMANDS_ARE_HEADLESS = noClasses().that().resideInAPackage(ROOT +
 		".command..").should().dependOnClassesThat().resideInAnyPackage("ij..", "javax.swing..")
@@ -107,6 +116,11 @@ class ArchitectureTest {
 	@ArchTest
 	static void ioHasNoGui(final JavaClasses classes) {
 		IO_HAS_NO_GUI.check(classes);
+	}
+
+	@ArchTest
+	static void pipelinesAreHeadless(final JavaClasses classes) {
+		PIPELINES_ARE_HEADLESS.check(classes);
 	}
 
 	@ArchTest

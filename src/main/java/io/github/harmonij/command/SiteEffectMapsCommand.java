@@ -14,7 +14,7 @@ import org.scijava.plugin.Plugin;
 import org.scijava.widget.FileWidget;
 
 import io.github.harmonij.io.CohortSpec;
-import io.github.harmonij.io.SiteEffectMaps;
+import io.github.harmonij.pipeline.SiteEffectMaps;
 import io.github.harmonij.report.Report;
 
 /**

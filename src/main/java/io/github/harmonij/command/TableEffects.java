@@ -25,8 +25,8 @@ import io.github.harmonij.io.Csv;
 import io.github.harmonij.io.FeatureTable;
 import io.github.harmonij.io.JsonWriter;
 import io.github.harmonij.io.OutputFolder;
-import io.github.harmonij.io.SiteEffectMaps;
 import io.github.harmonij.io.Version;
+import io.github.harmonij.pipeline.SiteEffectMaps;
 import io.github.harmonij.report.EvidenceFigures;
 import io.github.harmonij.report.Report;
 

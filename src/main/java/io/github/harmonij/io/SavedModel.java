@@ -206,7 +206,7 @@ public final class SavedModel {
 	 * Writes a voxelwise model into {@code dir} (which must exist and be empty of these names):
 	 * {@code model.json} and the float64 maps.
 	 */
-	static void writeVoxelwise(final Path dir, final HarmonisationFit fit,
+	public static void writeVoxelwise(final Path dir, final HarmonisationFit fit,
 		final ComBatOptions combat, final Cohort cohort, final NiftiHeader grid,
 		final boolean[] mask, final int[] index, final int deflateLevel)
 	{
@@ -316,7 +316,7 @@ public final class SavedModel {
 	 * @return the extended model, as {@link #read} would read it from {@code dir} (its parameters
 	 *         are doubles, which the float64 maps keep bit for bit)
 	 */
-	static SavedModel writeVoxelwiseExtended(final Path dir, final SavedModel old,
+	public static SavedModel writeVoxelwiseExtended(final Path dir, final SavedModel old,
 		final SiteAddition.Result r, final Map<String, Object> added, final int deflateLevel)
 	{
 		if (!old.voxelwise) throw new IllegalArgumentException("not a voxelwise model");
@@ -410,7 +410,7 @@ public final class SavedModel {
 	}
 
 	/** The added site's empirical Bayes priors, as the model's "priors" list records a site's. */
-	static Map<String, Object> priors(final SiteAddition.Result r) {
+	public static Map<String, Object> priors(final SiteAddition.Result r) {
 		final Map<String, Object> p = new LinkedHashMap<>();
 		p.put("batch", r.site());
 		p.put("gamma_bar", r.gammaBar());

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-package io.github.harmonij.io;
+package io.github.harmonij.pipeline;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +32,17 @@ import io.github.harmonij.core.Progress;
 import io.github.harmonij.core.SiteRegression;
 import io.github.harmonij.core.stats.SiteTestResult;
 import io.github.harmonij.core.stats.SiteTests;
+import io.github.harmonij.io.Cohort;
+import io.github.harmonij.io.CohortManifest;
+import io.github.harmonij.io.CohortMatrix;
+import io.github.harmonij.io.CohortSpec;
+import io.github.harmonij.io.Csv;
+import io.github.harmonij.io.JsonWriter;
+import io.github.harmonij.io.NiftiHeader;
+import io.github.harmonij.io.NiftiIO;
+import io.github.harmonij.io.OutputFolder;
+import io.github.harmonij.io.SavedModel;
+import io.github.harmonij.io.Version;
 
 /**
  * Voxelwise harmonisation of a cohort of NIfTI images listed in a manifest: validates everything,
