@@ -8,6 +8,8 @@ import org.scijava.plugin.Attr;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
+import io.github.harmonij.io.Version;
+
 /**
  * Says which HarmonIJ this is and where its documentation is. Macro:
  * {@code run("About HarmonIJ");}

@@ -13,7 +13,7 @@ import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 import org.scijava.widget.FileWidget;
 
-import io.github.harmonij.io.VoxelwiseSiteAddition;
+import io.github.harmonij.pipeline.VoxelwiseSiteAddition;
 
 /**
  * Adds a new site to a saved voxelwise model without changing the old sites' parameters, and

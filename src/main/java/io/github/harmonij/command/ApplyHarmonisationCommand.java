@@ -13,7 +13,7 @@ import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 import org.scijava.widget.FileWidget;
 
-import io.github.harmonij.io.VoxelwiseHarmonisation;
+import io.github.harmonij.pipeline.VoxelwiseHarmonisation;
 
 /**
  * Harmonises new NIfTI images with a model saved by a voxelwise run (its {@code model/} folder):

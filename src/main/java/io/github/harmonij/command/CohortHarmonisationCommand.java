@@ -10,8 +10,8 @@ import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 import org.scijava.widget.FileWidget;
 
-import io.github.harmonij.io.SiteEffectMaps;
-import io.github.harmonij.io.VoxelwiseHarmonisation;
+import io.github.harmonij.pipeline.SiteEffectMaps;
+import io.github.harmonij.pipeline.VoxelwiseHarmonisation;
 
 /**
  * What the two voxelwise harmonisation commands share: the cohort, the covariates, the mask, the

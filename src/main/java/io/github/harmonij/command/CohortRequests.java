@@ -3,10 +3,10 @@ package io.github.harmonij.command;
 
 import java.io.File;
 
-import io.github.harmonij.display.Report;
 import io.github.harmonij.io.CohortSpec;
-import io.github.harmonij.io.SiteEffectMaps;
-import io.github.harmonij.io.VoxelwiseHarmonisation;
+import io.github.harmonij.pipeline.SiteEffectMaps;
+import io.github.harmonij.pipeline.VoxelwiseHarmonisation;
+import io.github.harmonij.report.Report;
 
 /** Builds the voxelwise request shared by the cohort commands. */
 final class CohortRequests {

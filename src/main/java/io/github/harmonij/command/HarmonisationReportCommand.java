@@ -14,7 +14,7 @@ import org.scijava.plugin.Plugin;
 import org.scijava.widget.FileWidget;
 
 import io.github.harmonij.core.InputException;
-import io.github.harmonij.display.Report;
+import io.github.harmonij.report.Report;
 
 /**
  * Writes the self-contained HTML report of a finished result folder into a new file; the folder

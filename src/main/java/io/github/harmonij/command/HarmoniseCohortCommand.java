@@ -8,7 +8,7 @@ import org.scijava.plugin.Plugin;
 
 import io.github.harmonij.core.ComBatOptions;
 import io.github.harmonij.core.EmpiricalBayes;
-import io.github.harmonij.io.VoxelwiseHarmonisation;
+import io.github.harmonij.pipeline.VoxelwiseHarmonisation;
 
 /**
  * Harmonises a cohort of NIfTI images with ComBat. Macro:

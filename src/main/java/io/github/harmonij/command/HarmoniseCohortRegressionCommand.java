@@ -5,7 +5,7 @@ import org.scijava.command.Command;
 import org.scijava.plugin.Attr;
 import org.scijava.plugin.Plugin;
 
-import io.github.harmonij.io.VoxelwiseHarmonisation;
+import io.github.harmonij.pipeline.VoxelwiseHarmonisation;
 
 /**
  * Harmonises a cohort of NIfTI images by linear site adjustment: per voxel, least squares on the

@@ -13,7 +13,7 @@ import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 import org.scijava.widget.FileWidget;
 
-import io.github.harmonij.io.CohortSimulation;
+import io.github.harmonij.pipeline.CohortSimulation;
 
 /**
  * Writes a synthetic multi-site cohort on the ICBM152 template, with its ground truth. Macro:

@@ -13,9 +13,9 @@ import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 import org.scijava.widget.FileWidget;
 
-import io.github.harmonij.display.Report;
 import io.github.harmonij.io.CohortSpec;
-import io.github.harmonij.io.SiteEffectMaps;
+import io.github.harmonij.pipeline.SiteEffectMaps;
+import io.github.harmonij.report.Report;
 
 /**
  * Voxelwise maps of site effects in a cohort: per voxel the F test of site given the covariates,

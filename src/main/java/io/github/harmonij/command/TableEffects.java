@@ -21,13 +21,14 @@ import io.github.harmonij.core.stats.EvidenceSummary;
 import io.github.harmonij.core.stats.Fdr;
 import io.github.harmonij.core.stats.SiteTestResult;
 import io.github.harmonij.core.stats.SiteTests;
-import io.github.harmonij.display.EvidenceFigures;
-import io.github.harmonij.display.Report;
 import io.github.harmonij.io.Csv;
 import io.github.harmonij.io.FeatureTable;
 import io.github.harmonij.io.JsonWriter;
 import io.github.harmonij.io.OutputFolder;
-import io.github.harmonij.io.SiteEffectMaps;
+import io.github.harmonij.io.Version;
+import io.github.harmonij.pipeline.SiteEffectMaps;
+import io.github.harmonij.report.EvidenceFigures;
+import io.github.harmonij.report.Report;
 
 /**
  * The site effects of a table, before and, given its harmonised values, after harmonisation,

@@ -18,8 +18,8 @@ import org.scijava.widget.FileWidget;
 import io.github.harmonij.core.InputException;
 import io.github.harmonij.io.FeatureTable;
 import io.github.harmonij.io.OutputFolder;
-import io.github.harmonij.io.SiteEffectMaps;
 import io.github.harmonij.io.TableSpec;
+import io.github.harmonij.pipeline.SiteEffectMaps;
 
 /**
  * Site effects in a table of features (one row per subject), before and, given the harmonised

@@ -23,14 +23,14 @@ import io.github.harmonij.core.InputException;
 import io.github.harmonij.core.Progress;
 import io.github.harmonij.core.SiteRegression;
 import io.github.harmonij.core.stats.SiteTests;
-import io.github.harmonij.display.Report;
 import io.github.harmonij.io.FeatureTable;
 import io.github.harmonij.io.OutputFolder;
 import io.github.harmonij.io.SavedModel;
-import io.github.harmonij.io.WriteFailures;
-import io.github.harmonij.io.SiteEffectMaps;
 import io.github.harmonij.io.TableSpec;
 import io.github.harmonij.io.UserPaths;
+import io.github.harmonij.io.WriteFailures;
+import io.github.harmonij.pipeline.SiteEffectMaps;
+import io.github.harmonij.report.Report;
 
 /**
  * Reads a table, harmonises its feature columns, writes the same table with them replaced (and,

@@ -11,7 +11,7 @@ import org.scijava.plugin.Parameter;
 import org.scijava.widget.FileWidget;
 
 import io.github.harmonij.core.ComBatOptions;
-import io.github.harmonij.io.SiteEffectMaps;
+import io.github.harmonij.pipeline.SiteEffectMaps;
 
 /**
  * What the two table harmonisation commands share: the table, its columns, the covariates, the

@@ -12,9 +12,9 @@ import io.github.harmonij.core.InputException;
 
 /**
  * What the ImageJ 1.x menu shows after a command finished: the commands themselves stay headless
- * and know nothing of windows; the menu shim calls {@link #show} with the command's class name and
- * inputs (outside batch-mode macros only), so macro recording and replay see one {@code run(...)}
- * line and nothing else. A command without an entry here shows nothing.
+ * and know nothing of windows; the menu shim calls {@link #show} (through {@link MenuResults})
+ * with the command's class name and inputs (outside batch-mode macros only), so macro recording
+ * and replay see one {@code run(...)} line and nothing else. A command without an entry here shows nothing.
  */
 public final class ResultDisplays {
 

@@ -30,8 +30,6 @@ import ij.plugin.PlugIn;
 import io.github.harmonij.command.Commands;
 import io.github.harmonij.command.MacroOptions;
 import io.github.harmonij.core.InputException;
-import io.github.harmonij.display.ResultDisplays;
-import io.github.harmonij.display.ResultViewer;
 
 /**
  * The ImageJ 1.x face of a HarmonIJ command: {@code plugins.config} lists one entry per command,
@@ -47,9 +45,9 @@ import io.github.harmonij.display.ResultViewer;
  * on Esc (tested with the real key: {@code EscapeKeyIT}). Headless (no display), it reads the
  * macro options directly.
  * <p>
- * With a display, and outside batch-mode macros, it then shows the results
- * ({@link ResultDisplays}); the command itself never opens a window, so the recorder writes one
- * {@code run(...)} line that replays to the same outputs. A table command also accepts the title
+ * With a display, and outside batch-mode macros, it then shows the results through the
+ * {@link ResultPresenter} that the display package provides; the command itself never opens a
+ * window, so the recorder writes one {@code run(...)} line that replays to the same outputs. A table command also accepts the title
  * of an open table, {@code table=[Results]}, in place of a CSV file ({@link OpenTables}); its
  * result is then shown as a new table, also in batch mode.
  */
@@ -120,10 +118,10 @@ public class CommandShim implements PlugIn {
 				if (value instanceof String) IJ.log((String) value);
 			}
 			escWatcher.interrupt();
-			if (openTable != null) ResultViewer.showTable(new File(options.get("out")).toPath(),
-				openTable + " harmonised");
+			if (openTable != null) ResultPresenter.find().showTable(new File(options.get("out"))
+				.toPath(), openTable + " harmonised");
 			else if (!GraphicsEnvironment.isHeadless() && !Interpreter.isBatchMode())
-				ResultDisplays.show(className, inputs);
+				ResultPresenter.find().show(className, inputs);
 		}
 		catch (final InputException e) {
 			if (escaped.get()) {

@@ -444,7 +444,7 @@ public final class CohortMatrix implements AutoCloseable {
 	}
 
 	/** Runs {@code body} for each subject, in parallel, with progress and cancel. */
-	static void forEachSubject(final int n, final Progress progress,
+	public static void forEachSubject(final int n, final Progress progress,
 		final BooleanSupplier canceled, final IntConsumer body)
 	{
 		final AtomicLong done = new AtomicLong();
@@ -468,7 +468,7 @@ public final class CohortMatrix implements AutoCloseable {
 
 	// -- Helper methods --
 
-	static String where(final Cohort cohort, final int j) {
+	public static String where(final Cohort cohort, final int j) {
 		return cohort.manifest().getFileName() + " row " + cohort.rowOf(j) + " (subject " + cohort
 			.subjectId(j) + ")";
 	}

@@ -206,7 +206,7 @@ public final class SavedModel {
 	 * Writes a voxelwise model into {@code dir} (which must exist and be empty of these names):
 	 * {@code model.json} and the float64 maps.
 	 */
-	static void writeVoxelwise(final Path dir, final HarmonisationFit fit,
+	public static void writeVoxelwise(final Path dir, final HarmonisationFit fit,
 		final ComBatOptions combat, final Cohort cohort, final NiftiHeader grid,
 		final boolean[] mask, final int[] index, final int deflateLevel)
 	{
@@ -316,7 +316,7 @@ public final class SavedModel {
 	 * @return the extended model, as {@link #read} would read it from {@code dir} (its parameters
 	 *         are doubles, which the float64 maps keep bit for bit)
 	 */
-	static SavedModel writeVoxelwiseExtended(final Path dir, final SavedModel old,
+	public static SavedModel writeVoxelwiseExtended(final Path dir, final SavedModel old,
 		final SiteAddition.Result r, final Map<String, Object> added, final int deflateLevel)
 	{
 		if (!old.voxelwise) throw new IllegalArgumentException("not a voxelwise model");
@@ -402,7 +402,7 @@ public final class SavedModel {
 		a.put("subjects", r.nSubjects());
 		a.put("usable_features", r.usable());
 		a.put("left_out_features", r.leftOut());
-		a.put("harmonij_version", io.github.harmonij.command.Version.get());
+		a.put("harmonij_version", Version.get());
 		a.putAll(added);
 		history.add(a);
 		json.put("added_sites", history);
@@ -410,7 +410,7 @@ public final class SavedModel {
 	}
 
 	/** The added site's empirical Bayes priors, as the model's "priors" list records a site's. */
-	static Map<String, Object> priors(final SiteAddition.Result r) {
+	public static Map<String, Object> priors(final SiteAddition.Result r) {
 		final Map<String, Object> p = new LinkedHashMap<>();
 		p.put("batch", r.site());
 		p.put("gamma_bar", r.gammaBar());
@@ -479,7 +479,7 @@ public final class SavedModel {
 		if (!(version instanceof Double) || ((Double) version).intValue() != FORMAT_VERSION)
 			throw new InputException(file + " has model format version " + (version instanceof Double
 				? Csv.formatDouble((Double) version) : version) + "; this " +
-				"HarmonIJ (" + io.github.harmonij.command.Version.get() + ") reads version " +
+				"HarmonIJ (" + Version.get() + ") reads version " +
 				FORMAT_VERSION + ". Fit the model again with this version.");
 		try {
 			final boolean vox = "voxelwise".equals(json.get("kind"));
@@ -642,7 +642,7 @@ public final class SavedModel {
 		final Map<String, Object> json = new LinkedHashMap<>();
 		json.put("format", FORMAT);
 		json.put("format_version", FORMAT_VERSION);
-		json.put("harmonij_version", io.github.harmonij.command.Version.get());
+		json.put("harmonij_version", Version.get());
 		json.put("method", combat != null ? "combat" : "regression");
 		json.put("batch_column", batchColumn);
 		json.put("batch_levels", Arrays.asList(d.batchLevels()));

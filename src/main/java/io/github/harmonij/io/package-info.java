@@ -4,7 +4,9 @@
  * io.github.harmonij.io.Csv}), cohort manifests for voxelwise harmonisation ({@link
  * io.github.harmonij.io.CohortManifest}), tables of regional features ({@link
  * io.github.harmonij.io.FeatureTable}) and the coding of covariates ({@link
- * io.github.harmonij.io.Covariates}). No GUI.
+ * io.github.harmonij.io.Covariates}), NIfTI images, JSON, gzip and output folders. No GUI. The
+ * runs that read and write with them (harmonisation, site addition, site-effect maps, simulation)
+ * are in {@code io.github.harmonij.pipeline}.
  * <p>
  * Conventions shared by every message in this package:
  * <ul>

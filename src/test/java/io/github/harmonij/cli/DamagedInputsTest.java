@@ -24,9 +24,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.github.harmonij.core.Progress;
-import io.github.harmonij.io.CohortSimulation;
 import io.github.harmonij.io.NiftiHeader;
 import io.github.harmonij.io.NiftiIO;
+import io.github.harmonij.pipeline.CohortSimulation;
 
 /**
  * Damaged files in a whole run: a cohort image or a saved-model map whose gzip checksum does not

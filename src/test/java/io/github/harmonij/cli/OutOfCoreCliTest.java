@@ -26,9 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 import io.github.harmonij.core.Progress;
 import io.github.harmonij.io.CohortSpec;
 import io.github.harmonij.io.NiftiHeader;
-import io.github.harmonij.io.NiftiIO;
 import io.github.harmonij.io.NiftiImage;
-import io.github.harmonij.io.VoxelwiseHarmonisation;
+import io.github.harmonij.io.NiftiIO;
+import io.github.harmonij.pipeline.VoxelwiseHarmonisation;
 
 /**
  * Reading each input once and the out-of-core mode ({@code --chunked}) end to end: the same files

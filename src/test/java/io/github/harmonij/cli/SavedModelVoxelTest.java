@@ -19,10 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.github.harmonij.core.Progress;
-import io.github.harmonij.io.CohortSimulation;
 import io.github.harmonij.io.Csv;
 import io.github.harmonij.io.CsvTable;
 import io.github.harmonij.io.NiftiIO;
+import io.github.harmonij.pipeline.CohortSimulation;
 
 /**
  * Voxelwise saved models on a simulated cohort (36 subjects, 3 sites, 2 mm): the model written by

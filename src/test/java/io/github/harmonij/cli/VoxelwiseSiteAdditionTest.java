@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.github.harmonij.core.Progress;
-import io.github.harmonij.io.VoxelwiseSiteAddition;
+import io.github.harmonij.pipeline.VoxelwiseSiteAddition;
 
 /**
  * add-site on images: the new site's images are read once, for the fit and the harmonisation;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-package io.github.harmonij.display;
+package io.github.harmonij.report;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -24,6 +24,7 @@ import io.github.harmonij.io.CsvTable;
 import io.github.harmonij.io.JsonReader;
 import io.github.harmonij.io.NiftiIO;
 import io.github.harmonij.io.NiftiImage;
+import io.github.harmonij.io.Version;
 
 /**
  * A self-contained HTML report of the evidence in a HarmonIJ result folder: every figure is an
@@ -272,7 +273,7 @@ public final class Report {
 			if (!e.getKey().startsWith("inputs")) rows.add(new String[] { e.getKey(), e.getValue() });
 		h.keyValues(rows);
 		h.p("Report made " + DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").format(ZonedDateTime
-			.now()) + " by HarmonIJ " + esc(io.github.harmonij.command.Version.get()) + ".");
+			.now()) + " by HarmonIJ " + esc(Version.get()) + ".");
 	}
 
 	@SuppressWarnings("unchecked")
@@ -409,7 +410,7 @@ public final class Report {
 				"<code>").append(esc(String.valueOf(json.get("harmonised")))).append("</code>");
 			sb.append(" &middot; HarmonIJ ").append(esc(json != null && json.get(
 				"harmonij_version") != null ? String.valueOf(json.get("harmonij_version"))
-					: io.github.harmonij.command.Version.get())).append("</p></header>\n<main>\n");
+					: Version.get())).append("</p></header>\n<main>\n");
 		}
 
 		void section(final String id, final String title) {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-package io.github.harmonij.io;
+package io.github.harmonij.pipeline;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,6 +23,13 @@ import net.imglib2.parallel.Parallelization;
 import io.github.harmonij.core.InputException;
 import io.github.harmonij.core.Progress;
 import io.github.harmonij.core.sim.CohortSimulator;
+import io.github.harmonij.io.Csv;
+import io.github.harmonij.io.JsonWriter;
+import io.github.harmonij.io.NiftiHeader;
+import io.github.harmonij.io.NiftiImage;
+import io.github.harmonij.io.NiftiIO;
+import io.github.harmonij.io.OutputFolder;
+import io.github.harmonij.io.Version;
 
 /**
  * Writes a synthetic multi-site cohort ({@link CohortSimulator}) on the bundled ICBM152 2009a
@@ -97,7 +104,7 @@ public final class CohortSimulation {
 			Csv.write(dir.resolve("cohort.csv"), Arrays.asList("subject", "image", "site", "age",
 				"sex", "group"), rows);
 			final Map<String, Object> json = new LinkedHashMap<>();
-			json.put("harmonij_version", io.github.harmonij.command.Version.get());
+			json.put("harmonij_version", Version.get());
 			json.put("subjects", nSubjects);
 			json.put("sites", Arrays.asList(sim.siteNames()));
 			json.put("seed", seed);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-package io.github.harmonij.io;
+package io.github.harmonij.pipeline;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,6 +22,17 @@ import io.github.harmonij.core.stats.EvidenceSummary;
 import io.github.harmonij.core.stats.Fdr;
 import io.github.harmonij.core.stats.SiteTestResult;
 import io.github.harmonij.core.stats.SiteTests;
+import io.github.harmonij.io.Cohort;
+import io.github.harmonij.io.CohortManifest;
+import io.github.harmonij.io.CohortMatrix;
+import io.github.harmonij.io.CohortSpec;
+import io.github.harmonij.io.CovariateCoding;
+import io.github.harmonij.io.Csv;
+import io.github.harmonij.io.JsonWriter;
+import io.github.harmonij.io.NiftiHeader;
+import io.github.harmonij.io.NiftiIO;
+import io.github.harmonij.io.OutputFolder;
+import io.github.harmonij.io.Version;
 
 /**
  * Writes the voxelwise evidence of {@link SiteTests} as NIfTI maps on the cohort's grid, with CSV
@@ -104,7 +115,7 @@ public final class SiteEffectMaps {
 			write(dir, cm, result, r.interest, r.q, NiftiIO.DEFAULT_DEFLATE_LEVEL);
 			writeCohort(dir.resolve("cohort.csv"), cohort.design(), cohort.coding());
 			final Map<String, Object> json = new LinkedHashMap<>();
-			json.put("harmonij_version", io.github.harmonij.command.Version.get());
+			json.put("harmonij_version", Version.get());
 			json.put("analysis", "site effects");
 			json.put("invocation", r.invocation);
 			json.put("manifest", cohort.manifest().toString());

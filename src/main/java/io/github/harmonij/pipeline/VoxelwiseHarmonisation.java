@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-package io.github.harmonij.io;
+package io.github.harmonij.pipeline;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +32,18 @@ import io.github.harmonij.core.Progress;
 import io.github.harmonij.core.SiteRegression;
 import io.github.harmonij.core.stats.SiteTestResult;
 import io.github.harmonij.core.stats.SiteTests;
+import io.github.harmonij.io.Cohort;
+import io.github.harmonij.io.CohortManifest;
+import io.github.harmonij.io.CohortMatrix;
+import io.github.harmonij.io.CohortSpec;
+import io.github.harmonij.io.Csv;
+import io.github.harmonij.io.JsonWriter;
+import io.github.harmonij.io.NiftiHeader;
+import io.github.harmonij.io.NiftiIO;
+import io.github.harmonij.io.OutputFolder;
+import io.github.harmonij.io.SavedModel;
+import io.github.harmonij.io.Version;
+import io.github.harmonij.io.WriteFailures;
 
 /**
  * Voxelwise harmonisation of a cohort of NIfTI images listed in a manifest: validates everything,
@@ -691,7 +703,7 @@ public final class VoxelwiseHarmonisation {
 		final String[] names, final Result result, final Map<String, Object> more)
 	{
 		final Map<String, Object> json = new LinkedHashMap<>();
-		json.put("harmonij_version", io.github.harmonij.command.Version.get());
+		json.put("harmonij_version", Version.get());
 		json.put("method", r.method.label());
 		json.put("invocation", r.invocation);
 		json.put("manifest", cohort.manifest().toString());

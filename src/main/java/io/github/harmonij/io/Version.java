@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-package io.github.harmonij.command;
+package io.github.harmonij.io;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-package io.github.harmonij.display;
+package io.github.harmonij.report;
 
 import java.awt.BasicStroke;
 import java.awt.Color;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-package io.github.harmonij.io;
+package io.github.harmonij.pipeline;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,6 +17,12 @@ import io.github.harmonij.core.EmpiricalBayes;
 import io.github.harmonij.core.InputException;
 import io.github.harmonij.core.Progress;
 import io.github.harmonij.core.SiteAddition;
+import io.github.harmonij.io.Cohort;
+import io.github.harmonij.io.CohortManifest;
+import io.github.harmonij.io.CohortSpec;
+import io.github.harmonij.io.NiftiHeader;
+import io.github.harmonij.io.OutputFolder;
+import io.github.harmonij.io.SavedModel;
 
 /**
  * Adds a new site to a saved voxelwise model ({@link SiteAddition}) and harmonises its subjects:

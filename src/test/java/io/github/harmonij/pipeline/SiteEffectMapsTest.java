@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-package io.github.harmonij.io;
+package io.github.harmonij.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -8,6 +8,12 @@ import java.nio.file.Paths;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import io.github.harmonij.io.Csv;
+import io.github.harmonij.io.CsvTable;
+import io.github.harmonij.io.FeatureTable;
+import io.github.harmonij.io.TableSpec;
+
 
 /** The cohort table of the evidence, with every kind of covariate. */
 class SiteEffectMapsTest {
