@@ -5,8 +5,8 @@
 #   scripts/output-snapshot.sh --compare A B          compare two snapshots
 # Compared: every NIfTI byte for byte (cmp); CSV and JSON with each snapshot's folder replaced by
 # one name and without the lines of timings, heap figures, dates and listed byte counts (NIfTI sizes
-# are covered by cmp); the HTML reports are not compared (they embed the run's date and timings). Voxelwise non-parametric EB is left to the table (it takes minutes on a whole
-# mask). Inputs: a simulated cohort (12 subjects, 3 sites, seed 7, 2 mm) and the shared
+# are covered by cmp); the HTML reports are not compared (they embed the run's date and timings).
+# Voxelwise non-parametric EB is left to the table (it takes minutes on a whole mask). Inputs: a simulated cohort (12 subjects, 3 sites, seed 7, 2 mm) and the shared
 # statistics table src/test/resources/reference/stats/dataset.csv (30 subjects, 6 features).
 set -euo pipefail
 
