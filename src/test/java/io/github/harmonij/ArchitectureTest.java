@@ -18,6 +18,7 @@ import com.tngtech.archunit.lang.ArchRule;
  * <pre>
  *   core      models, statistics, simulation engine: plain Java, ImgLib2, Commons Math only
  *   io        formats: NIfTI, CSV, JSON, gzip, output folders, the version; no GUI, no ImageJ 1.x
+ *   model     the saved harmonisation model: its files and the value read from them
  *   pipeline  the voxelwise runs: harmonisation, site addition, site-effect maps, simulation
  *   report    the HTML report and its figures (drawn off screen)
  *   command   one SciJava command per user action; headless
@@ -37,6 +38,7 @@ class ArchitectureTest {
 	private static final ArchRule LAYERS = layeredArchitecture().consideringOnlyDependenciesInLayers()
 		.layer("core").definedBy(ROOT + ".core..")
 		.layer("io").definedBy(ROOT + ".io..")
+		.layer("model").definedBy(ROOT + ".model..")
 		.layer("pipeline").definedBy(ROOT + ".pipeline..")
 		.layer("report").definedBy(ROOT + ".report..")
 		.layer("command").definedBy(ROOT + ".command..")
@@ -45,21 +47,23 @@ class ArchitectureTest {
 		.layer("cli").definedBy(ROOT + ".cli..")
 		.whereLayer("core").mayNotAccessAnyLayer()
 		.whereLayer("io").mayOnlyAccessLayers("core")
-		.whereLayer("pipeline").mayOnlyAccessLayers("core", "io")
+		.whereLayer("model").mayOnlyAccessLayers("core", "io")
+		.whereLayer("pipeline").mayOnlyAccessLayers("core", "io", "model")
 		.whereLayer("report").mayOnlyAccessLayers("core", "io")
-		.whereLayer("command").mayOnlyAccessLayers("core", "io", "pipeline", "report")
+		.whereLayer("command").mayOnlyAccessLayers("core", "io", "model", "pipeline", "report")
 		.whereLayer("ij1").mayOnlyAccessLayers("core", "io", "command")
 		.whereLayer("display").mayOnlyAccessLayers("core", "io", "command", "ij1")
-		.whereLayer("cli").mayOnlyAccessLayers("core", "io", "pipeline", "report", "command", "ij1",
-			"display")
+		.whereLayer("cli").mayOnlyAccessLayers("core", "io", "model", "pipeline", "report", "command",
+			"ij1", "display")
 		.because("each package uses only those below it (see the class javadoc)");
 
 	private static final ArchRule NO_CYCLES = slices().matching(ROOT + ".(*)..").should().beFreeOfCycles()
 		.because("two packages that use each other are one package");
 
 	private static final ArchRule EVERY_CLASS_IN_A_LAYER = classes().that().resideInAPackage(ROOT + "..")
-		.should().resideInAnyPackage(ROOT + ".core..", ROOT + ".io..", ROOT + ".pipeline..", ROOT +
-			".report..", ROOT + ".command..", ROOT + ".ij1..", ROOT + ".display..", ROOT + ".cli..")
+		.should().resideInAnyPackage(ROOT + ".core..", ROOT + ".io..", ROOT + ".model..", ROOT +
+			".pipeline..", ROOT + ".report..", ROOT + ".command..", ROOT + ".ij1..", ROOT +
+			".display..", ROOT + ".cli..")
 		.because("a new package gets its place in the layers above before it gets classes");
 
 	private static final ArchRule CORE_USES_ONLY_JAVA_IMGLIB2_AND_COMMONS_MATH = classes().that().resideInAPackage(
@@ -73,8 +77,9 @@ class ArchitectureTest {
 			"javax.swing..", "org.scijava..")
 		.because("the models run anywhere: no ImageJ, no SciJava, no GUI");
 
-	private static final ArchRule IO_HAS_NO_GUI = noClasses().that().resideInAPackage(ROOT + ".io..")
-		.should().dependOnClassesThat().resideInAnyPackage("ij..", "java.awt..", "javax.swing..")
+	private static final ArchRule IO_HAS_NO_GUI = noClasses().that().resideInAnyPackage(ROOT +
+		".io..", ROOT + ".model..").should().dependOnClassesThat().resideInAnyPackage("ij..",
+			"java.awt..", "javax.swing..")
 		.because("formats are read and written headless, without ImageJ 1.x");
 
 	private static final ArchRule PIPELINES_ARE_HEADLESS = noClasses().that().resideInAPackage(ROOT +

@@ -25,10 +25,10 @@ import io.github.harmonij.core.SiteRegression;
 import io.github.harmonij.core.stats.SiteTests;
 import io.github.harmonij.io.FeatureTable;
 import io.github.harmonij.io.OutputFolder;
-import io.github.harmonij.io.SavedModel;
 import io.github.harmonij.io.TableSpec;
 import io.github.harmonij.io.UserPaths;
 import io.github.harmonij.io.WriteFailures;
+import io.github.harmonij.model.SavedModel;
 import io.github.harmonij.pipeline.SiteEffectMaps;
 import io.github.harmonij.report.Report;
 

@@ -16,8 +16,8 @@ import io.github.harmonij.core.InputException;
 import io.github.harmonij.core.Progress;
 import io.github.harmonij.core.SiteAddition;
 import io.github.harmonij.io.FeatureTable;
-import io.github.harmonij.io.SavedModel;
 import io.github.harmonij.io.UserPaths;
+import io.github.harmonij.model.SavedModel;
 
 /** Adds a site to a saved table model, writes the extended model and the harmonised rows. */
 final class TableSiteAddition {

@@ -222,7 +222,7 @@ public final class CovariateCoding {
 	}
 
 	/** As {@link #code(String[], String, boolean, List)}, adding problems to {@code problems}. */
-	double[] code(final String[] rawValues, final String where, final boolean clamp,
+	public double[] code(final String[] rawValues, final String where, final boolean clamp,
 		final List<String> warnings, final List<String> problems)
 	{
 		if (rawValues.length != names.size()) throw new IllegalArgumentException("expected " +

@@ -223,7 +223,7 @@ public final class Csv {
 	 * atomic hard link (or, where the file system has no links, a rename that fails if the name
 	 * exists).
 	 */
-	static void writeNew(final Path file, final byte[] bytes) {
+	public static void writeNew(final Path file, final byte[] bytes) {
 		final Path target = file.toAbsolutePath();
 		if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) throw alreadyExists(file, null);
 		final Path dir = target.getParent();

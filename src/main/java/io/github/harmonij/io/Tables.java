@@ -4,7 +4,7 @@ package io.github.harmonij.io;
 import java.util.List;
 
 /** Column look-up and message wording shared by the readers of this package. */
-final class Tables {
+public final class Tables {
 
 	/** Column names tried, in order and ignoring case, when no id column is named. */
 	static final List<String> DEFAULT_ID_COLUMNS = List.of("subject", "id", "subject_id",
@@ -19,7 +19,7 @@ final class Tables {
 	 * @param role what the column is for, e.g. "batch column", "covariate"
 	 * @return the column's index, or -1 after adding a problem that lists the columns
 	 */
-	static int require(final CsvTable t, final String name, final String role,
+	public static int require(final CsvTable t, final String name, final String role,
 		final List<String> problems)
 	{
 		final int col = t.column(name);
@@ -58,7 +58,7 @@ final class Tables {
 	 * @param ids subject labels per row, or null; a null entry means unknown
 	 * @return "cohort.csv row 14 (subject sub-017)", or "cohort.csv row 14"
 	 */
-	static String where(final CsvTable t, final int row, final String[] ids) {
+	public static String where(final CsvTable t, final int row, final String[] ids) {
 		final String id = ids == null ? null : ids[row];
 		return t.name() + " row " + t.lineOf(row) + (id == null ? "" : " (subject " + id + ")");
 	}

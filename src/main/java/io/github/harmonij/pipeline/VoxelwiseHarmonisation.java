@@ -41,9 +41,9 @@ import io.github.harmonij.io.JsonWriter;
 import io.github.harmonij.io.NiftiHeader;
 import io.github.harmonij.io.NiftiIO;
 import io.github.harmonij.io.OutputFolder;
-import io.github.harmonij.io.SavedModel;
 import io.github.harmonij.io.Version;
 import io.github.harmonij.io.WriteFailures;
+import io.github.harmonij.model.SavedModel;
 
 /**
  * Voxelwise harmonisation of a cohort of NIfTI images listed in a manifest: validates everything,

@@ -22,7 +22,7 @@ import io.github.harmonij.io.CohortManifest;
 import io.github.harmonij.io.CohortSpec;
 import io.github.harmonij.io.NiftiHeader;
 import io.github.harmonij.io.OutputFolder;
-import io.github.harmonij.io.SavedModel;
+import io.github.harmonij.model.SavedModel;
 
 /**
  * Adds a new site to a saved voxelwise model ({@link SiteAddition}) and harmonises its subjects:

@@ -29,7 +29,7 @@ import io.github.harmonij.core.Progress;
 import io.github.harmonij.core.SiteAddition;
 import io.github.harmonij.io.Csv;
 import io.github.harmonij.io.CsvTable;
-import io.github.harmonij.io.SavedModel;
+import io.github.harmonij.model.SavedModel;
 
 /**
  * Adding a site to a saved model (neuroHarmonize's {@code orig_model}): the old sites' outputs

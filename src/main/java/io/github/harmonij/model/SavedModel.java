@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-package io.github.harmonij.io;
+package io.github.harmonij.model;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +23,17 @@ import io.github.harmonij.core.HarmonisationFit;
 import io.github.harmonij.core.HarmonisationModel;
 import io.github.harmonij.core.InputException;
 import io.github.harmonij.core.SiteAddition;
+import io.github.harmonij.io.Cohort;
+import io.github.harmonij.io.CovariateCoding;
+import io.github.harmonij.io.Csv;
+import io.github.harmonij.io.CsvTable;
+import io.github.harmonij.io.FeatureTable;
+import io.github.harmonij.io.JsonReader;
+import io.github.harmonij.io.JsonWriter;
+import io.github.harmonij.io.NiftiHeader;
+import io.github.harmonij.io.NiftiIO;
+import io.github.harmonij.io.Tables;
+import io.github.harmonij.io.Version;
 
 /**
  * A harmonisation model saved to disk and read back: the design (site column and levels,

@@ -1,0 +1,7 @@
+// SPDX-License-Identifier: MIT
+/**
+ * The saved harmonisation model ({@link io.github.harmonij.model.SavedModel}): the value a run
+ * fitted, written beside its outputs (a {@code model/} folder for images, one JSON file for
+ * tables) and read back to apply it or to add a site. Formats only through {@code io}; no GUI.
+ */
+package io.github.harmonij.model;
