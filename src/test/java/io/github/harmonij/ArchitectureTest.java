@@ -18,6 +18,7 @@ import com.tngtech.archunit.lang.ArchRule;
  * <pre>
  *   core      models, statistics, simulation engine: plain Java, ImgLib2, Commons Math only
  *   io        formats: NIfTI, CSV, JSON, gzip, output folders, the version; no GUI, no ImageJ 1.x
+ *   cohort    what the user brings: manifests and tables, covariate coding, the cohort matrix
  *   model     the saved harmonisation model: its files and the value read from them
  *   pipeline  the voxelwise runs: harmonisation, site addition, site-effect maps, simulation
  *   report    the HTML report and its figures (drawn off screen)
@@ -38,6 +39,7 @@ class ArchitectureTest {
 	private static final ArchRule LAYERS = layeredArchitecture().consideringOnlyDependenciesInLayers()
 		.layer("core").definedBy(ROOT + ".core..")
 		.layer("io").definedBy(ROOT + ".io..")
+		.layer("cohort").definedBy(ROOT + ".cohort..")
 		.layer("model").definedBy(ROOT + ".model..")
 		.layer("pipeline").definedBy(ROOT + ".pipeline..")
 		.layer("report").definedBy(ROOT + ".report..")
@@ -47,21 +49,24 @@ class ArchitectureTest {
 		.layer("cli").definedBy(ROOT + ".cli..")
 		.whereLayer("core").mayNotAccessAnyLayer()
 		.whereLayer("io").mayOnlyAccessLayers("core")
-		.whereLayer("model").mayOnlyAccessLayers("core", "io")
-		.whereLayer("pipeline").mayOnlyAccessLayers("core", "io", "model")
+		.whereLayer("cohort").mayOnlyAccessLayers("core", "io")
+		.whereLayer("model").mayOnlyAccessLayers("core", "io", "cohort")
+		.whereLayer("pipeline").mayOnlyAccessLayers("core", "io", "cohort", "model")
 		.whereLayer("report").mayOnlyAccessLayers("core", "io")
-		.whereLayer("command").mayOnlyAccessLayers("core", "io", "model", "pipeline", "report")
+		.whereLayer("command").mayOnlyAccessLayers("core", "io", "cohort", "model", "pipeline",
+			"report")
 		.whereLayer("ij1").mayOnlyAccessLayers("core", "io", "command")
 		.whereLayer("display").mayOnlyAccessLayers("core", "io", "command", "ij1")
-		.whereLayer("cli").mayOnlyAccessLayers("core", "io", "model", "pipeline", "report", "command",
-			"ij1", "display")
+		.whereLayer("cli").mayOnlyAccessLayers("core", "io", "cohort", "model", "pipeline", "report",
+			"command", "ij1", "display")
 		.because("each package uses only those below it (see the class javadoc)");
 
 	private static final ArchRule NO_CYCLES = slices().matching(ROOT + ".(*)..").should().beFreeOfCycles()
 		.because("two packages that use each other are one package");
 
 	private static final ArchRule EVERY_CLASS_IN_A_LAYER = classes().that().resideInAPackage(ROOT + "..")
-		.should().resideInAnyPackage(ROOT + ".core..", ROOT + ".io..", ROOT + ".model..", ROOT +
+		.should().resideInAnyPackage(ROOT + ".core..", ROOT + ".io..", ROOT + ".cohort..", ROOT +
+			".model..", ROOT +
 			".pipeline..", ROOT + ".report..", ROOT + ".command..", ROOT + ".ij1..", ROOT +
 			".display..", ROOT + ".cli..")
 		.because("a new package gets its place in the layers above before it gets classes");
@@ -78,7 +83,8 @@ class ArchitectureTest {
 		.because("the models run anywhere: no ImageJ, no SciJava, no GUI");
 
 	private static final ArchRule IO_HAS_NO_GUI = noClasses().that().resideInAnyPackage(ROOT +
-		".io..", ROOT + ".model..").should().dependOnClassesThat().resideInAnyPackage("ij..",
+		".io..", ROOT + ".cohort..", ROOT + ".model..").should().dependOnClassesThat()
+			.resideInAnyPackage("ij..",
 			"java.awt..", "javax.swing..")
 		.because("formats are read and written headless, without ImageJ 1.x");
 

@@ -3,7 +3,7 @@ package io.github.harmonij.command;
 
 import java.io.File;
 
-import io.github.harmonij.io.CohortSpec;
+import io.github.harmonij.cohort.CohortSpec;
 import io.github.harmonij.pipeline.SiteEffectMaps;
 import io.github.harmonij.pipeline.VoxelwiseHarmonisation;
 import io.github.harmonij.report.Report;

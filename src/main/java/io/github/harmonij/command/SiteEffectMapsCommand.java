@@ -13,7 +13,7 @@ import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 import org.scijava.widget.FileWidget;
 
-import io.github.harmonij.io.CohortSpec;
+import io.github.harmonij.cohort.CohortSpec;
 import io.github.harmonij.pipeline.SiteEffectMaps;
 import io.github.harmonij.report.Report;
 

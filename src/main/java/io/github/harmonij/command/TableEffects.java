@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 
+import io.github.harmonij.cohort.FeatureTable;
 import io.github.harmonij.core.FeatureMatrix;
 import io.github.harmonij.core.Progress;
 import io.github.harmonij.core.stats.EvidenceSummary;
@@ -22,7 +23,6 @@ import io.github.harmonij.core.stats.Fdr;
 import io.github.harmonij.core.stats.SiteTestResult;
 import io.github.harmonij.core.stats.SiteTests;
 import io.github.harmonij.io.Csv;
-import io.github.harmonij.io.FeatureTable;
 import io.github.harmonij.io.JsonWriter;
 import io.github.harmonij.io.OutputFolder;
 import io.github.harmonij.io.Version;

@@ -15,10 +15,10 @@ import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 import org.scijava.widget.FileWidget;
 
+import io.github.harmonij.cohort.FeatureTable;
+import io.github.harmonij.cohort.TableSpec;
 import io.github.harmonij.core.InputException;
-import io.github.harmonij.io.FeatureTable;
 import io.github.harmonij.io.OutputFolder;
-import io.github.harmonij.io.TableSpec;
 import io.github.harmonij.pipeline.SiteEffectMaps;
 
 /**

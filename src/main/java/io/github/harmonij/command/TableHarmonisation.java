@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 
+import io.github.harmonij.cohort.FeatureTable;
+import io.github.harmonij.cohort.TableSpec;
 import io.github.harmonij.core.ComBat;
 import io.github.harmonij.core.ComBatOptions;
 import io.github.harmonij.core.Design;
@@ -23,9 +25,7 @@ import io.github.harmonij.core.InputException;
 import io.github.harmonij.core.Progress;
 import io.github.harmonij.core.SiteRegression;
 import io.github.harmonij.core.stats.SiteTests;
-import io.github.harmonij.io.FeatureTable;
 import io.github.harmonij.io.OutputFolder;
-import io.github.harmonij.io.TableSpec;
 import io.github.harmonij.io.UserPaths;
 import io.github.harmonij.io.WriteFailures;
 import io.github.harmonij.model.SavedModel;

@@ -9,13 +9,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
+import io.github.harmonij.cohort.FeatureTable;
 import io.github.harmonij.core.Design;
 import io.github.harmonij.core.EmpiricalBayes;
 import io.github.harmonij.core.FeatureMatrix;
 import io.github.harmonij.core.InputException;
 import io.github.harmonij.core.Progress;
 import io.github.harmonij.core.SiteAddition;
-import io.github.harmonij.io.FeatureTable;
 import io.github.harmonij.io.UserPaths;
 import io.github.harmonij.model.SavedModel;
 

@@ -11,8 +11,8 @@ import ij.WindowManager;
 import ij.io.SaveDialog;
 import ij.plugin.PlugIn;
 import io.github.harmonij.core.InputException;
-import io.github.harmonij.io.NiftiImage;
 import io.github.harmonij.io.NiftiIO;
+import io.github.harmonij.io.NiftiImage;
 import io.github.harmonij.io.UserPaths;
 
 /**

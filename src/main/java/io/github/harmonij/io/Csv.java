@@ -297,7 +297,7 @@ public final class Csv {
 	}
 
 	/** @return a short hint on why a cell is not a number ("" if none applies) */
-	static String numberHint(final String cell) {
+	public static String numberHint(final String cell) {
 		final String s = cell == null ? "" : cell.trim();
 		if (DECIMAL_COMMA.matcher(s).matches()) return " (use a decimal point, not a comma)";
 		return "";
@@ -312,7 +312,7 @@ public final class Csv {
 	}
 
 	/** @return a spreadsheet column letter: 0 is A, 25 is Z, 26 is AA */
-	static String columnLetter(final int col) {
+	public static String columnLetter(final int col) {
 		final StringBuilder sb = new StringBuilder();
 		for (int c = col + 1; c > 0; c = (c - 1) / 26)
 			sb.insert(0, (char) ('A' + (c - 1) % 26));
@@ -325,7 +325,7 @@ public final class Csv {
 	 *
 	 * @param consequence e.g. "nothing was read"
 	 */
-	static void throwProblems(final String name, final List<String> problems,
+	public static void throwProblems(final String name, final List<String> problems,
 		final String consequence)
 	{
 		if (problems.isEmpty()) return;

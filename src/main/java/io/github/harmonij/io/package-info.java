@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: MIT
 /**
- * Reading and writing what users bring and take away: CSV tables ({@link
- * io.github.harmonij.io.Csv}), cohort manifests for voxelwise harmonisation ({@link
- * io.github.harmonij.io.CohortManifest}), tables of regional features ({@link
- * io.github.harmonij.io.FeatureTable}) and the coding of covariates ({@link
- * io.github.harmonij.io.Covariates}), NIfTI images, JSON, gzip and output folders. No GUI. The
- * runs that read and write with them (harmonisation, site addition, site-effect maps, simulation)
- * are in {@code io.github.harmonij.pipeline}.
+ * Formats and files: CSV ({@link io.github.harmonij.io.Csv}), NIfTI images ({@link
+ * io.github.harmonij.io.NiftiIO}), JSON, gzip with its checksums, output folders that appear
+ * only when complete ({@link io.github.harmonij.io.OutputFolder}), user paths and the version. No
+ * GUI. What the user's files mean (manifests, tables, covariates, the cohort matrix) is in
+ * {@code io.github.harmonij.cohort}; the runs that read and write with them are in
+ * {@code io.github.harmonij.pipeline}.
  * <p>
  * Conventions shared by every message in this package:
  * <ul>

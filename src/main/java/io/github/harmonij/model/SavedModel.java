@@ -14,6 +14,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import io.github.harmonij.cohort.Cohort;
+import io.github.harmonij.cohort.CovariateCoding;
+import io.github.harmonij.cohort.FeatureTable;
+import io.github.harmonij.cohort.Tables;
 import io.github.harmonij.core.ComBatFit;
 import io.github.harmonij.core.ComBatOptions;
 import io.github.harmonij.core.Design;
@@ -23,16 +27,12 @@ import io.github.harmonij.core.HarmonisationFit;
 import io.github.harmonij.core.HarmonisationModel;
 import io.github.harmonij.core.InputException;
 import io.github.harmonij.core.SiteAddition;
-import io.github.harmonij.io.Cohort;
-import io.github.harmonij.io.CovariateCoding;
 import io.github.harmonij.io.Csv;
 import io.github.harmonij.io.CsvTable;
-import io.github.harmonij.io.FeatureTable;
 import io.github.harmonij.io.JsonReader;
 import io.github.harmonij.io.JsonWriter;
 import io.github.harmonij.io.NiftiHeader;
 import io.github.harmonij.io.NiftiIO;
-import io.github.harmonij.io.Tables;
 import io.github.harmonij.io.Version;
 
 /**

@@ -26,8 +26,8 @@ import io.github.harmonij.core.sim.CohortSimulator;
 import io.github.harmonij.io.Csv;
 import io.github.harmonij.io.JsonWriter;
 import io.github.harmonij.io.NiftiHeader;
-import io.github.harmonij.io.NiftiImage;
 import io.github.harmonij.io.NiftiIO;
+import io.github.harmonij.io.NiftiImage;
 import io.github.harmonij.io.OutputFolder;
 import io.github.harmonij.io.Version;
 

@@ -20,6 +20,10 @@ import java.util.function.Consumer;
 
 import net.imglib2.parallel.Parallelization;
 
+import io.github.harmonij.cohort.Cohort;
+import io.github.harmonij.cohort.CohortManifest;
+import io.github.harmonij.cohort.CohortMatrix;
+import io.github.harmonij.cohort.CohortSpec;
 import io.github.harmonij.core.ComBat;
 import io.github.harmonij.core.ComBatOptions;
 import io.github.harmonij.core.Design;
@@ -32,10 +36,6 @@ import io.github.harmonij.core.Progress;
 import io.github.harmonij.core.SiteRegression;
 import io.github.harmonij.core.stats.SiteTestResult;
 import io.github.harmonij.core.stats.SiteTests;
-import io.github.harmonij.io.Cohort;
-import io.github.harmonij.io.CohortManifest;
-import io.github.harmonij.io.CohortMatrix;
-import io.github.harmonij.io.CohortSpec;
 import io.github.harmonij.io.Csv;
 import io.github.harmonij.io.JsonWriter;
 import io.github.harmonij.io.NiftiHeader;

@@ -12,14 +12,14 @@ import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
+import io.github.harmonij.cohort.Cohort;
+import io.github.harmonij.cohort.CohortManifest;
+import io.github.harmonij.cohort.CohortSpec;
 import io.github.harmonij.core.Design;
 import io.github.harmonij.core.EmpiricalBayes;
 import io.github.harmonij.core.InputException;
 import io.github.harmonij.core.Progress;
 import io.github.harmonij.core.SiteAddition;
-import io.github.harmonij.io.Cohort;
-import io.github.harmonij.io.CohortManifest;
-import io.github.harmonij.io.CohortSpec;
 import io.github.harmonij.io.NiftiHeader;
 import io.github.harmonij.io.OutputFolder;
 import io.github.harmonij.model.SavedModel;

@@ -20,9 +20,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.github.harmonij.io.Cohort;
-import io.github.harmonij.io.CohortManifest;
-import io.github.harmonij.io.CohortSpec;
+import io.github.harmonij.cohort.Cohort;
+import io.github.harmonij.cohort.CohortManifest;
+import io.github.harmonij.cohort.CohortSpec;
 import io.github.harmonij.io.Csv;
 import io.github.harmonij.io.CsvTable;
 import io.github.harmonij.io.NiftiHeader;

@@ -23,11 +23,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.github.harmonij.cohort.CohortSpec;
 import io.github.harmonij.core.Progress;
-import io.github.harmonij.io.CohortSpec;
 import io.github.harmonij.io.NiftiHeader;
-import io.github.harmonij.io.NiftiImage;
 import io.github.harmonij.io.NiftiIO;
+import io.github.harmonij.io.NiftiImage;
 import io.github.harmonij.pipeline.VoxelwiseHarmonisation;
 
 /**

@@ -9,10 +9,10 @@ import java.nio.file.Paths;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.github.harmonij.cohort.FeatureTable;
+import io.github.harmonij.cohort.TableSpec;
 import io.github.harmonij.io.Csv;
 import io.github.harmonij.io.CsvTable;
-import io.github.harmonij.io.FeatureTable;
-import io.github.harmonij.io.TableSpec;
 
 
 /** The cohort table of the evidence, with every kind of covariate. */

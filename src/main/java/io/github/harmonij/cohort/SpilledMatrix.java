@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-package io.github.harmonij.io;
+package io.github.harmonij.cohort;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -15,6 +15,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import io.github.harmonij.core.FeatureMatrix;
 import io.github.harmonij.core.InputException;
 import io.github.harmonij.core.VoxelBlocks;
+import io.github.harmonij.io.OutputFolder;
+import io.github.harmonij.io.WriteFailures;
 
 /**
  * An out-of-core float32 subjects-by-voxels matrix, written once and then read: the data live in

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-package io.github.harmonij.io;
+package io.github.harmonij.cohort;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
-package io.github.harmonij.io;
+package io.github.harmonij.cohort;
 
 import java.util.List;
+
+import io.github.harmonij.io.CsvTable;
 
 /** Column look-up and message wording shared by the readers of this package. */
 public final class Tables {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-package io.github.harmonij.io;
+package io.github.harmonij.cohort;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -11,7 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import io.github.harmonij.io.CovariateCoding.Kind;
+import io.github.harmonij.cohort.CovariateCoding.Kind;
+import io.github.harmonij.io.Csv;
+import io.github.harmonij.io.CsvTable;
 
 /**
  * Codes covariate columns of a table as numbers for a {@code core.Design}.

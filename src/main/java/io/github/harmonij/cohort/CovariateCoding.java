@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
-package io.github.harmonij.io;
+package io.github.harmonij.cohort;
 
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
 import io.github.harmonij.core.InputException;
+import io.github.harmonij.io.Csv;
 
 /**
  * How raw covariate cells become the numeric columns of a {@code core.Design}: continuous

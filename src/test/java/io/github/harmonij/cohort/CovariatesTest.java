@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-package io.github.harmonij.io;
+package io.github.harmonij.cohort;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,7 +11,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import io.github.harmonij.core.InputException;
-import io.github.harmonij.io.CovariateCoding.Kind;
+import io.github.harmonij.cohort.CovariateCoding.Kind;
+import io.github.harmonij.io.Csv;
+import io.github.harmonij.io.CsvTable;
 
 class CovariatesTest {
 

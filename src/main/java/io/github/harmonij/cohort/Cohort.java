@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
-package io.github.harmonij.io;
+package io.github.harmonij.cohort;
 
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
 import io.github.harmonij.core.Design;
+import io.github.harmonij.io.CsvTable;
 
 /**
  * A validated cohort for voxelwise harmonisation, read by {@link CohortManifest#read}: one subject

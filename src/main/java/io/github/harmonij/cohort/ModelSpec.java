@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-package io.github.harmonij.io;
+package io.github.harmonij.cohort;
 
 import java.util.ArrayList;
 import java.util.Arrays;

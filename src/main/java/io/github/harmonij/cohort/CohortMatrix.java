@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-package io.github.harmonij.io;
+package io.github.harmonij.cohort;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,6 +19,8 @@ import net.imglib2.parallel.Parallelization;
 import io.github.harmonij.core.FeatureMatrix;
 import io.github.harmonij.core.InputException;
 import io.github.harmonij.core.Progress;
+import io.github.harmonij.io.NiftiHeader;
+import io.github.harmonij.io.NiftiIO;
 
 /**
  * The masked voxels of a cohort's images as one float32 subjects-by-voxels matrix, with the grid

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-package io.github.harmonij.io;
+package io.github.harmonij.cohort;
 
 import java.io.File;
 import java.nio.file.Files;
@@ -13,6 +13,9 @@ import java.util.Locale;
 import java.util.Map;
 
 import io.github.harmonij.core.InputException;
+import io.github.harmonij.io.Csv;
+import io.github.harmonij.io.CsvTable;
+import io.github.harmonij.io.UserPaths;
 
 /**
  * Reads a cohort manifest for voxelwise harmonisation: a CSV file (see {@link Csv}) with one row

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-package io.github.harmonij.io;
+package io.github.harmonij.cohort;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 import io.github.harmonij.core.Design;
+import io.github.harmonij.io.Csv;
+import io.github.harmonij.io.CsvTable;
 
 /**
  * The part of reading a manifest or feature table that both workflows share: subject ids, batches

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-package io.github.harmonij.io;
+package io.github.harmonij.cohort;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,6 +11,8 @@ import java.util.Map;
 import io.github.harmonij.core.Design;
 import io.github.harmonij.core.FeatureMatrix;
 import io.github.harmonij.core.InputException;
+import io.github.harmonij.io.Csv;
+import io.github.harmonij.io.CsvTable;
 
 /**
  * A table of features for harmonisation without images: one row per subject with an id, a batch,
