@@ -24,6 +24,7 @@ import org.scijava.module.ModuleItem;
 import io.github.harmonij.command.Commands;
 import io.github.harmonij.command.MacroOptions;
 import io.github.harmonij.core.InputException;
+import io.github.harmonij.io.Names;
 import io.github.harmonij.io.UserPaths;
 
 /**
@@ -301,7 +302,7 @@ public final class Harmonij {
 	/** "unknown option --mean-onyl (did you mean --mean-only?)" */
 	private static String unknownFlag(final String name, final java.util.Collection<String> keys) {
 		final String flag = "--" + name.replace('_', '-');
-		final String near = Commands.closest(name, keys);
+		final String near = Names.closest(name, keys);
 		return "unknown option " + flag + (near == null ? "" : " (did you mean --" + near.replace(
 			'_', '-') + "?)");
 	}

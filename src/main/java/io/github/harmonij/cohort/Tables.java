@@ -4,6 +4,7 @@ package io.github.harmonij.cohort;
 import java.util.List;
 
 import io.github.harmonij.io.CsvTable;
+import io.github.harmonij.io.Names;
 
 /** Column look-up and message wording shared by the readers of this package. */
 public final class Tables {
@@ -29,13 +30,8 @@ public final class Tables {
 		final StringBuilder sb = new StringBuilder();
 		sb.append(t.name()).append(" has no column \"").append(name).append("\" (").append(role)
 			.append(')');
-		String hint = ".";
-		for (final String h : t.header())
-			if (h.equalsIgnoreCase(name.trim()) && !h.equals(name)) {
-				hint = "; did you mean \"" + h + "\"?";
-				break;
-			}
-		sb.append(hint).append(" Use one of its columns: ").append(listColumns(t)).append('.');
+		final String near = Names.closest(name, t.header());
+		sb.append(near == null ? "." : "; did you mean \"" + near + "\"?").append(" Use one of its columns: ").append(listColumns(t)).append('.');
 		problems.add(sb.toString());
 		return -1;
 	}
