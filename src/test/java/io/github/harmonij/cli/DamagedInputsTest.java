@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 package io.github.harmonij.cli;
 
+import static io.github.harmonij.cli.CliRuns.fail;
+import static io.github.harmonij.cli.CliRuns.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,10 +11,8 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Consumer;
@@ -250,30 +250,5 @@ class DamagedInputsTest {
 			z.write(raw);
 		}
 		Files.write(p, out.toByteArray());
-	}
-
-	private static String run(final Object... args) {
-		final ByteArrayOutputStream out = new ByteArrayOutputStream(), err =
-			new ByteArrayOutputStream();
-		final int status = new Harmonij(new PrintStream(out), new PrintStream(err)).execute(
-			strings(args));
-		assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
-		return out.toString(StandardCharsets.UTF_8);
-	}
-
-	private static String fail(final Object... args) {
-		final ByteArrayOutputStream out = new ByteArrayOutputStream(), err =
-			new ByteArrayOutputStream();
-		final int status = new Harmonij(new PrintStream(out), new PrintStream(err)).execute(
-			strings(args));
-		assertEquals(Harmonij.BAD_INPUT, status, out.toString(StandardCharsets.UTF_8));
-		return err.toString(StandardCharsets.UTF_8);
-	}
-
-	private static String[] strings(final Object[] args) {
-		final String[] s = new String[args.length];
-		for (int i = 0; i < s.length; i++)
-			s[i] = args[i].toString();
-		return s;
 	}
 }

@@ -2,12 +2,12 @@
 package io.github.harmonij.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static io.github.harmonij.cli.CliRuns.fail;
+import static io.github.harmonij.cli.CliRuns.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -204,30 +204,5 @@ class SavedModelVoxelTest {
 		final Path p = sim.resolve(name);
 		Csv.write(p, cohort.header(), r);
 		return p;
-	}
-
-	private static String run(final Object... args) {
-		final ByteArrayOutputStream out = new ByteArrayOutputStream(), err =
-			new ByteArrayOutputStream();
-		final int status = new Harmonij(new PrintStream(out), new PrintStream(err)).execute(
-			strings(args));
-		assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
-		return out.toString(StandardCharsets.UTF_8);
-	}
-
-	private static String fail(final Object... args) {
-		final ByteArrayOutputStream out = new ByteArrayOutputStream(), err =
-			new ByteArrayOutputStream();
-		final int status = new Harmonij(new PrintStream(out), new PrintStream(err)).execute(
-			strings(args));
-		assertEquals(Harmonij.BAD_INPUT, status, out.toString(StandardCharsets.UTF_8));
-		return err.toString(StandardCharsets.UTF_8);
-	}
-
-	private static String[] strings(final Object[] args) {
-		final String[] s = new String[args.length];
-		for (int i = 0; i < s.length; i++)
-			s[i] = args[i].toString();
-		return s;
 	}
 }
