@@ -22,7 +22,7 @@ final class CliRuns {
 		return out.toString(StandardCharsets.UTF_8);
 	}
 
-	/** Runs {@code harmonij args...}, asserts exit 2 (bad input); returns what it printed on stderr. */
+	/** Runs {@code harmonij args...}, asserts exit 2 (bad input); returns its standard error. */
 	static String fail(final Object... args) {
 		final ByteArrayOutputStream out = new ByteArrayOutputStream(), err =
 			new ByteArrayOutputStream();
