@@ -117,10 +117,8 @@ public final class OutputFolder implements AutoCloseable {
 
 	private final String markerText;
 
+	/** Open until the commit or close: its lock (where the file system has locks) goes with it. */
 	private final FileChannel marker;
-
-	/** Held until the commit or close; null on a file system without locks. */
-	private final FileLock lock;
 
 	private boolean committed;
 
@@ -128,14 +126,13 @@ public final class OutputFolder implements AutoCloseable {
 	private boolean kept;
 
 	private OutputFolder(final Path target, final Path work, final BooleanSupplier canceled,
-		final String markerText, final FileChannel marker, final FileLock lock)
+		final String markerText, final FileChannel marker)
 	{
 		this.target = target;
 		this.work = work;
 		this.canceled = canceled;
 		this.markerText = markerText;
 		this.marker = marker;
-		this.lock = lock;
 	}
 
 	/** As {@link #create(Path, BooleanSupplier)} for a run that cannot be canceled. */
@@ -395,11 +392,9 @@ public final class OutputFolder implements AutoCloseable {
 		catch (final NoSuchFileException | FileAlreadyExistsException e) {
 			return null; // another run removed the new empty folder, or put its marker first
 		}
-		FileLock lock;
 		try {
 			try {
-				lock = tryLock(ch);
-				if (lock == null) {
+				if (tryLock(ch) == null) {
 					ch.close();
 					return null;
 				}
@@ -407,7 +402,6 @@ public final class OutputFolder implements AutoCloseable {
 			catch (final IOException e) {
 				// No locks on this file system: go on unlocked; the marker's pid and host tell
 				// another run whether this one is alive (see unlockable).
-				lock = null;
 			}
 			write(ch, text);
 		}
@@ -418,7 +412,7 @@ public final class OutputFolder implements AutoCloseable {
 			Files.deleteIfExists(work);
 			throw e;
 		}
-		return new OutputFolder(real, work, canceled, text, ch, lock);
+		return new OutputFolder(real, work, canceled, text, ch);
 	}
 
 	/** Takes over an existing work area left by a dead run; see the class javadoc. */
@@ -489,7 +483,7 @@ public final class OutputFolder implements AutoCloseable {
 			ch.close();
 			throw e;
 		}
-		return new OutputFolder(real, work, canceled, text, ch, lock);
+		return new OutputFolder(real, work, canceled, text, ch);
 	}
 
 	/**
