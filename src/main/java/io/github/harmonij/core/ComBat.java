@@ -72,6 +72,23 @@ public final class ComBat {
 	static ComBatFit fit(final FeatureMatrix data, final Design design, final ComBatOptions o,
 		final Progress progress, final BooleanSupplier canceled, final boolean onePass)
 	{
+		return fit(data, design, o, OlsMean.COMPLETE, PooledVariance.INSTANCE, progress, canceled,
+			onePass);
+	}
+
+	/**
+	 * ComBat with the given mean and scale models: the first pass fits them feature by feature
+	 * and gives the standardised site means and variances; the empirical-Bayes steps and the
+	 * adjustment are the same for every model. OLS with the pooled variance, today's models,
+	 * take the one-pass path ({@link SiteSums}) unless {@code onePass} is false, and the
+	 * missing-value path when the options ask for it.
+	 *
+	 * @throws IllegalArgumentException if missing values are asked for with other models
+	 */
+	static ComBatFit fit(final FeatureMatrix data, final Design design, final ComBatOptions o,
+		final MeanModel meanModel, final ScaleModel scaleModel, final Progress progress,
+		final BooleanSupplier canceled, final boolean onePass)
+	{
 		validate(design, o);
 		FactoredDesign.checkShape(data, "input", design.nSubjects(), -1);
 		if ((long) design.nBatches() * data.nFeatures() > Integer.MAX_VALUE - 8)
@@ -79,12 +96,19 @@ public final class ComBat {
 				design.nBatches() + " sites in one run; split the mask.");
 		final int ref = o.refBatch() == null ? -1 : design.batchIndex(o.refBatch());
 		final FactoredDesign x = FactoredDesign.of(design, ref);
-		final ComBatFit f = new ComBatFit(design, o, x, data.nFeatures());
+		final boolean linear = meanModel == OlsMean.COMPLETE &&
+			scaleModel == PooledVariance.INSTANCE;
+		if (o.missingValues() && !linear) throw new IllegalArgumentException(
+			"missing values are fitted only with OLS and the pooled variance, not " + meanModel
+				.name() + " and " + scaleModel.name());
+		final ComBatFit f = new ComBatFit(design, o, x, linear ? OlsMean.COMPLETE.fitter(x)
+			: meanModel.fitter(design, ref), linear ? PooledVariance.INSTANCE.fitter(x.batch,
+				x.batchSize, ref) : scaleModel.fitter(design, ref), data.nFeatures());
 		final int nb = VoxelBlocks.nBlocks(f.nFeatures);
 		final int stages = 1 + x.nBatches;
 		if (o.missingValues()) MissingValues.firstPass(data, f, stage(progress, 0, stages, nb),
 			canceled);
-		else if (onePass) SiteSums.firstPass(data, f, stage(progress, 0, stages, nb), canceled);
+		else if (onePass && linear) SiteSums.firstPass(data, f, stage(progress, 0, stages, nb), canceled);
 		else exactFirstPass(data, f, stage(progress, 0, stages, nb), canceled);
 		for (final byte s : f.status)
 			f.counts[s]++;
@@ -128,83 +152,36 @@ public final class ComBat {
 	}
 
 	/**
-	 * The first pass without sufficient statistics, for features [from, to): screening,
-	 * B-hat = proj y, grand mean, pooled variance (two-pass), the standardised data
-	 * z = (y - stand.mean) / sqrt(var.pooled) and its batch means and variances (two-pass). Used by
+	 * The first pass through the fit's mean and scale models, for features [from, to): screening
+	 * and the mean model's coefficients, the scale model's sigma^2 from the residuals, the
+	 * standardised data z = (y - standardisation mean) / sigma and its site means and variances
+	 * (two-pass). Used for every feature when the models have no one-pass form, and by
 	 * {@link SiteSums} for the features whose sums are degenerate or lose too many bits.
 	 */
 	static void exactPass(final FeatureMatrix data, final ComBatFit f, final int from,
 		final int to)
 	{
 		final FactoredDesign x = f.x;
-		final int n = x.n, k = x.nBatches, c = x.nCov, p = x.p, ref = x.ref, nf = f.nFeatures;
-		final double nVar = ref >= 0 ? x.batchSize[ref] : n;
+		final int n = x.n, k = x.nBatches, c = x.nCov, nf = f.nFeatures;
 		final int chunk = Math.min(CHUNK, to - from);
-		final double[] y = new double[n * chunk];
-		final double[] b = new double[p * chunk];
-		final double[] acc = new double[chunk];
-		final double[] sm = new double[chunk];
-		final double[] sum = new double[k * chunk];
+		final FeatureChunk w = new FeatureChunk(n, f.mean.nColumns(), k, f.status, chunk);
+		final double[] sum = new double[k * chunk], ss = new double[k * chunk];
 		for (int v0 = from; v0 < to; v0 += chunk) {
 			final int len = Math.min(chunk, to - v0);
-			x.gather(data, v0, len, y);
-			x.screen(y, len, f.status, v0);
-			x.solve(y, len, b);
-			// var.pooled: mean squared residual (over the reference batch with one)
-			Arrays.fill(acc, 0);
-			for (int j = 0; j < n; j++) {
-				if (ref >= 0 && x.batch[j] != ref) continue;
-				System.arraycopy(y, j * len, sm, 0, len);
-				for (int q = 0; q < p; q++) {
-					final double xq = x.x[j * p + q];
-					if (xq == 0) continue;
-					for (int v = 0; v < len; v++)
-						sm[v] -= xq * b[q * len + v];
-				}
-				for (int v = 0; v < len; v++)
-					acc[v] += sm[v] * sm[v];
-			}
+			w.read(data, v0, len);
+			f.mean.fit(w);
+			f.mean.residuals(w);
+			f.scale.fit(w);
+			f.mean.means(w);
 			for (int v = 0; v < len; v++) {
-				double g = 0;
-				for (int q = 0; q < k; q++)
-					g += x.grandWeights[q] * b[q * len + v];
-				f.grandMean[v0 + v] = g;
-				f.varPooled[v0 + v] = acc[v] / nVar;
-				acc[v] = Math.sqrt(acc[v] / nVar);
+				f.grandMean[v0 + v] = w.location[v];
+				f.varPooled[v0 + v] = w.var[v];
 			}
 			for (int q = 0; q < c; q++)
-				System.arraycopy(b, (k + q) * len, f.betaHat, q * nf + v0, len);
-			// z in place of y, and the batch sums of z
-			Arrays.fill(sum, 0);
-			for (int j = 0; j < n; j++) {
-				for (int v = 0; v < len; v++)
-					sm[v] = f.grandMean[v0 + v];
-				for (int q = 0; q < c; q++) {
-					final double xq = x.x[j * p + k + q];
-					for (int v = 0; v < len; v++)
-						sm[v] += xq * b[(k + q) * len + v];
-				}
-				final int row = j * len, so = x.batch[j] * len;
-				for (int v = 0; v < len; v++) {
-					final double z = (y[row + v] - sm[v]) / acc[v];
-					y[row + v] = z;
-					sum[so + v] += z;
-				}
-			}
-			for (int q = 0; q < k; q++)
-				for (int v = 0; v < len; v++)
-					sum[q * len + v] /= x.batchSize[q];
-			// two-pass within-batch variance (ddof 1)
-			Arrays.fill(b, 0, k * len, 0);
-			for (int j = 0; j < n; j++) {
-				final int row = j * len, so = x.batch[j] * len;
-				for (int v = 0; v < len; v++) {
-					final double d = y[row + v] - sum[so + v];
-					b[so + v] += d * d;
-				}
-			}
+				System.arraycopy(w.coef, (k + q) * len, f.betaHat, q * nf + v0, len);
+			standardisedMoments(w, x, sum, ss);
 			for (int v = 0; v < len; v++) {
-				final boolean ok = f.status[v0 + v] == 0;
+				final boolean ok = w.ok(v);
 				if (!ok) {
 					f.grandMean[v0 + v] = Double.NaN;
 					f.varPooled[v0 + v] = Double.NaN;
@@ -214,9 +191,43 @@ public final class ComBat {
 				for (int q = 0; q < k; q++) {
 					final int i = q * nf + v0 + v;
 					f.gammaHat[i] = ok ? sum[q * len + v] : Double.NaN;
-					f.sampleVar[i] = !ok ? Double.NaN : x.batchSize[q] > 1 ? b[q * len + v] /
+					f.sampleVar[i] = !ok ? Double.NaN : x.batchSize[q] > 1 ? ss[q * len + v] /
 						(x.batchSize[q] - 1) : 0;
 				}
+			}
+		}
+	}
+
+	/**
+	 * The standardised data z = (y - mean) / sqrt(var), in place of the chunk's y, and per site
+	 * the mean of z into {@code sum[k * len + v]} and the sum of squared deviations from it
+	 * (two-pass) into {@code ss[k * len + v]}.
+	 */
+	private static void standardisedMoments(final FeatureChunk w, final FactoredDesign x,
+		final double[] sum, final double[] ss)
+	{
+		final int n = x.n, k = x.nBatches, len = w.len;
+		final double[] sd = new double[len];
+		for (int v = 0; v < len; v++)
+			sd[v] = Math.sqrt(w.var[v]);
+		Arrays.fill(sum, 0, k * len, 0);
+		for (int j = 0; j < n; j++) {
+			final int row = j * len, so = x.batch[j] * len;
+			for (int v = 0; v < len; v++) {
+				final double z = (w.y[row + v] - w.mean[row + v]) / sd[v];
+				w.y[row + v] = z;
+				sum[so + v] += z;
+			}
+		}
+		for (int q = 0; q < k; q++)
+			for (int v = 0; v < len; v++)
+				sum[q * len + v] /= x.batchSize[q];
+		Arrays.fill(ss, 0, k * len, 0);
+		for (int j = 0; j < n; j++) {
+			final int row = j * len, so = x.batch[j] * len;
+			for (int v = 0; v < len; v++) {
+				final double d = w.y[row + v] - sum[so + v];
+				ss[so + v] += d * d;
 			}
 		}
 	}

@@ -22,6 +22,12 @@ public final class ComBatFit implements HarmonisationFit {
 
 	final FactoredDesign x;
 
+	/** The method's mean model, prepared for the design. */
+	final MeanModel.Fitter mean;
+
+	/** The method's scale model, prepared for the design. */
+	final ScaleModel.Fitter scale;
+
 	final int nFeatures;
 
 	final byte[] status;
@@ -59,11 +65,13 @@ public final class ComBatFit implements HarmonisationFit {
 	final int[] nonMissing;
 
 	ComBatFit(final Design design, final ComBatOptions options, final FactoredDesign x,
-		final int nFeatures)
+		final MeanModel.Fitter mean, final ScaleModel.Fitter scale, final int nFeatures)
 	{
 		this.design = design;
 		this.options = options;
 		this.x = x;
+		this.mean = mean;
+		this.scale = scale;
 		this.nFeatures = nFeatures;
 		final int k = x.nBatches;
 		status = new byte[nFeatures];

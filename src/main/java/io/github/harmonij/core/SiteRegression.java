@@ -50,6 +50,19 @@ public final class SiteRegression {
 		final String refBatch, final boolean missingValues, final Progress progress,
 		final BooleanSupplier canceled)
 	{
+		return fit(data, design, refBatch, missingValues ? OlsMean.onNonMissing(1)
+			: OlsMean.COMPLETE, progress, canceled);
+	}
+
+	/**
+	 * The site adjustment on any mean model: its site columns (one-hot, no reference coding) are
+	 * the site levels gamma, and alpha is the model's site-size weighting of them or the
+	 * reference site's level.
+	 */
+	static SiteRegressionFit fit(final FeatureMatrix data, final Design design,
+		final String refBatch, final MeanModel model, final Progress progress,
+		final BooleanSupplier canceled)
+	{
 		validate(design, refBatch);
 		FactoredDesign.checkShape(data, "input", design.nSubjects(), -1);
 		if ((long) design.nBatches() * data.nFeatures() > Integer.MAX_VALUE - 8)
@@ -59,38 +72,24 @@ public final class SiteRegression {
 		final FactoredDesign x = FactoredDesign.of(design, -1);
 		final int ref = refBatch == null ? -1 : design.batchIndex(refBatch);
 		final SiteRegressionFit f = new SiteRegressionFit(design, x, ref, data.nFeatures());
-		final int n = x.n, k = x.nBatches, c = x.nCov, p = x.p, nf = f.nFeatures;
+		final int n = x.n, k = x.nBatches, c = x.nCov, nf = f.nFeatures;
+		final MeanModel.Fitter mean = model instanceof OlsMean ? ((OlsMean) model).fitter(x) : model
+			.fitter(design, -1);
 		VoxelBlocks.forEachBlock(nf, progress, canceled, (block, from, to) -> {
 			final int chunk = Math.min(ComBat.CHUNK, to - from);
-			final double[] y = new double[n * chunk];
-			final double[] b = new double[p * chunk];
-			final double[] yv = new double[n], bv = new double[p];
-			final int[] m = new int[k];
+			final FeatureChunk w = new FeatureChunk(n, mean.nColumns(), k, f.status, chunk);
 			for (int v0 = from; v0 < to; v0 += chunk) {
 				final int len = Math.min(chunk, to - v0);
-				x.gather(data, v0, len, y);
-				x.screen(y, len, f.status, v0);
-				x.solve(y, len, b);
-				if (missingValues) for (int v = 0; v < len; v++) {
-					if (f.status[v0 + v] != FeatureStatus.NON_FINITE.ordinal()) continue;
-					for (int j = 0; j < n; j++)
-						yv[j] = y[j * len + v];
-					final FeatureStatus s = MissingValues.fitFeature(x, yv, 1, m, bv);
-					f.status[v0 + v] = (byte) s.ordinal();
-					for (int q = 0; q < p; q++)
-						b[q * len + v] = bv[q];
-				}
+				mean.fit(w.read(data, v0, len));
+				// alpha: the mean model's site-size weighting, or the reference site's level
 				for (int v = 0; v < len; v++) {
-					final boolean ok = f.status[v0 + v] == 0;
-					double a = 0;
-					for (int q = 0; q < k; q++) {
-						f.gamma[q * nf + v0 + v] = ok ? b[q * len + v] : Double.NaN;
-						a += ref >= 0 ? (q == ref ? b[q * len + v] : 0) : x.grandWeights[q] * b[q *
-							len + v];
-					}
-					f.alpha[v0 + v] = ok ? a : Double.NaN;
+					final boolean ok = w.ok(v);
+					for (int q = 0; q < k; q++)
+						f.gamma[q * nf + v0 + v] = ok ? w.coef[q * len + v] : Double.NaN;
+					f.alpha[v0 + v] = !ok ? Double.NaN : ref >= 0 ? w.coef[ref * len + v]
+						: w.location[v];
 					for (int q = 0; q < c; q++)
-						f.betaHat[q * nf + v0 + v] = ok ? b[(k + q) * len + v] : Double.NaN;
+						f.betaHat[q * nf + v0 + v] = ok ? w.coef[(k + q) * len + v] : Double.NaN;
 				}
 			}
 		});
