@@ -106,7 +106,7 @@ public final class Json {
 	 * @return the JSON text read as a {@code type}
 	 * @throws IllegalArgumentException naming the syntax error
 	 */
-	public static <T> T read(final String text, final Type type) {
+	static <T> T read(final String text, final Type type) {
 		try {
 			return GSON.fromJson(text, type);
 		}

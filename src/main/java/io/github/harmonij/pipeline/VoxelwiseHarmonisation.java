@@ -2,7 +2,6 @@
 package io.github.harmonij.pipeline;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,13 +37,10 @@ import io.github.harmonij.core.Progress;
 import io.github.harmonij.core.SiteRegression;
 import io.github.harmonij.core.stats.SiteTestResult;
 import io.github.harmonij.core.stats.SiteTests;
-import io.github.harmonij.io.Csv;
 import io.github.harmonij.io.NiftiHeader;
 import io.github.harmonij.io.NiftiIO;
 import io.github.harmonij.io.OutputFolder;
 import io.github.harmonij.io.RunRecord;
-import io.github.harmonij.io.Version;
-import io.github.harmonij.io.WriteFailures;
 import io.github.harmonij.model.SavedModel;
 
 /**
