@@ -4,8 +4,9 @@
 #   scripts/output-snapshot.sh CHECKOUT OUTDIR       run CHECKOUT's ./harmonij, results in OUTDIR
 #   scripts/output-snapshot.sh --compare A B          compare two snapshots
 # Compared: every NIfTI byte for byte (cmp); CSV and JSON with each snapshot's folder replaced by
-# one name and without the lines of timings, heap figures, dates and listed byte counts (NIfTI sizes
-# are covered by cmp); the HTML reports are not compared (they embed the run's date and timings).
+# one name and without the lines (JSON: the keys) of timings, heap figures, dates and listed byte
+# counts (NIfTI sizes are covered by cmp); JSON by value, not layout; the HTML reports are not
+# compared (they embed the run's date and timings).
 # Voxelwise non-parametric EB is left to the table (it takes minutes on a whole mask). Inputs: a simulated cohort (12 subjects, 3 sites, seed 7, 2 mm) and the shared
 # statistics table src/test/resources/reference/stats/dataset.csv (30 subjects, 6 features).
 set -euo pipefail
@@ -13,14 +14,31 @@ set -euo pipefail
 if [ "${1:-}" = "--compare" ]; then
 	a=$(cd "$2" && pwd); b=$(cd "$3" && pwd); diff=0; same=0
 	volatile='"(started|finished|date|timings_s|read|fit|adjust|site_tests|write|total|[a-z_]*heap[a-z_]*|apply|bytes|java|os|host|threads|seconds|ms)"'
+	json_by_value='
+import json, re, sys
+volatile = re.compile(sys.argv[1].strip("\""))
+def drop(v):
+    if isinstance(v, dict):
+        return {k: drop(x) for k, x in v.items() if not volatile.fullmatch(k)}
+    if isinstance(v, list):
+        return [drop(x) for x in v]
+    return v
+print(json.dumps(drop(json.load(sys.stdin)), indent=1, sort_keys=True))'
 
 	while IFS= read -r f; do
 		case "$f" in
 			*.html|*.png|./log.txt) continue ;;
 			*.json|*.csv)
 				# paths name each snapshot's folder (and change the byte counts that run.json
-				# lists for such files); timings, heap and dates vary from run to run
-				norm() { sed "s|$1|SNAPSHOT|g" "$1/$2" | grep -vE "$volatile" || true; }
+				# lists for such files); timings, heap and dates vary from run to run. JSON is
+				# compared by value (keys sorted, the volatile keys dropped), so that only its
+				# layout (indentation, line breaks) may change.
+				norm() {
+					case "$2" in
+						*.json) sed "s|$1|SNAPSHOT|g" "$1/$2" | python3 -c "$json_by_value" "$volatile" ;;
+						*) sed "s|$1|SNAPSHOT|g" "$1/$2" | grep -vE "$volatile" || true ;;
+					esac
+				}
 				if [ ! -f "$b/$f" ]; then echo "missing in $b: $f"; diff=$((diff + 1))
 				elif ! cmp -s <(norm "$a" "$f") <(norm "$b" "$f"); then
 					echo "differs: $f"
@@ -40,7 +58,8 @@ if [ "${1:-}" = "--compare" ]; then
 fi
 
 checkout=$(cd "$1" && pwd); mkdir -p "$2"; out=$(cd "$2" && pwd)
-table="$checkout/src/test/resources/reference/stats/dataset.csv"
+# the table is copied into the snapshot, so that run.json names it inside the snapshot's folder
+table="$out/dataset.csv"; cp "$checkout/src/test/resources/reference/stats/dataset.csv" "$table"
 h() { (cd "$out" && "$checkout/harmonij" --threads 2 "$@" >>"$out/log.txt" 2>&1) || { echo "failed: harmonij $*" >&2; exit 1; }; }
 h simulate --out sim --subjects 12 --sites 3 --seed 7 --resolution 2
 m=sim/cohort.csv; mask=sim/mask.nii.gz

@@ -13,6 +13,7 @@ import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 import org.scijava.widget.FileWidget;
 
+import io.github.harmonij.pipeline.VoxelwiseHarmonisation;
 import io.github.harmonij.pipeline.VoxelwiseSiteAddition;
 
 /**
@@ -64,17 +65,10 @@ public class AddSiteCommand extends ContextCommand {
 			CommandSupport.require(model, "model", "the saved model folder (OUT/model)");
 			CommandSupport.require(manifest, "manifest", "the manifest of the new site (CSV)");
 			CommandSupport.require(out, "out", "a new or empty output folder");
-			final VoxelwiseSiteAddition.Request r = new VoxelwiseSiteAddition.Request();
-			r.model = model.toPath();
-			r.manifest = manifest.toPath();
-			r.eb = CommandSupport.ebOrModel(eb);
-			r.clamp = clamp;
-			r.out = out.toPath();
-			r.invocation.put("command", "add-site");
-			r.invocation.put("manifest", manifest.getAbsolutePath());
-			r.invocation.put("out", out.getAbsolutePath());
-			r.invocation.put("eb", eb);
-			r.invocation.put("clamp", clamp);
+			final VoxelwiseSiteAddition.Request r = VoxelwiseSiteAddition.Request.of(
+				VoxelwiseHarmonisation.ApplyRequest.of(model.toPath(), manifest.toPath(), out.toPath())
+					.clamp(clamp).invocation(CommandSupport.invocation("add-site", this)),
+				CommandSupport.ebOrModel(eb));
 			final String s = VoxelwiseSiteAddition.run(r, CommandSupport.progress(status),
 				CommandSupport.messages(status, log), CommandSupport.canceled(this));
 			log.info(s);

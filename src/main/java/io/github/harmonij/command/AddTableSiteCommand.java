@@ -13,6 +13,7 @@ import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 import org.scijava.widget.FileWidget;
 
+import io.github.harmonij.pipeline.TableSiteAddition;
 
 /**
  * Adds a new site to a saved table model without changing the old sites' parameters, saves the
@@ -64,8 +65,14 @@ public class AddTableSiteCommand extends ContextCommand {
 	@Override
 	public void run() {
 		summary = CommandSupport.run(this, log, status, () -> {
-			final String s = TableSiteAddition.add(model, table, out, model_out, CommandSupport
-				.ebOrModel(eb), clamp, CommandSupport.progress(status), CommandSupport.canceled(this));
+			CommandSupport.require(model, "model", "the saved model (JSON)");
+			CommandSupport.require(table, "table", "the table of the new site (CSV)");
+			CommandSupport.require(out, "out", "the output table (CSV)");
+			CommandSupport.require(model_out, "model_out", "the file for the extended model (JSON)");
+			final TableSiteAddition.Request r = TableSiteAddition.Request.of(model.toPath(), table
+				.toPath(), out.toPath(), model_out.toPath());
+			final String s = TableSiteAddition.add(r.eb(CommandSupport.ebOrModel(eb)).clamp(clamp),
+				CommandSupport.progress(status), CommandSupport.canceled(this));
 			log.info(s);
 			return s;
 		});

@@ -58,15 +58,9 @@ public class ApplyHarmonisationCommand extends ContextCommand {
 			CommandSupport.require(model, "model", "the saved model folder (OUT/model)");
 			CommandSupport.require(manifest, "manifest", "the manifest of the new images (CSV)");
 			CommandSupport.require(out, "out", "a new or empty output folder");
-			final VoxelwiseHarmonisation.ApplyRequest r = new VoxelwiseHarmonisation.ApplyRequest();
-			r.model = model.toPath();
-			r.manifest = manifest.toPath();
-			r.clamp = clamp;
-			r.out = out.toPath();
-			r.invocation.put("command", "apply");
-			r.invocation.put("manifest", manifest.getAbsolutePath());
-			r.invocation.put("out", out.getAbsolutePath());
-			r.invocation.put("clamp", clamp);
+			final VoxelwiseHarmonisation.ApplyRequest r = VoxelwiseHarmonisation.ApplyRequest.of(
+				model.toPath(), manifest.toPath(), out.toPath()).clamp(clamp).invocation(
+					CommandSupport.invocation("apply", this));
 			final String s = VoxelwiseHarmonisation.apply(r, CommandSupport.progress(status),
 				CommandSupport.messages(status, log), CommandSupport.canceled(this)).summary();
 			log.info(s);

@@ -13,6 +13,8 @@ import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 import org.scijava.widget.FileWidget;
 
+import io.github.harmonij.pipeline.TableHarmonisation;
+
 /**
  * Harmonises the rows of a table with a model saved by {@code combat-table --model-out} or
  * {@code regress-table --model-out}: subjects of the model's sites, each with its own covariates.
@@ -54,8 +56,12 @@ public class ApplyTableHarmonisationCommand extends ContextCommand {
 	@Override
 	public void run() {
 		summary = CommandSupport.run(this, log, status, () -> {
-			final String s = TableHarmonisation.apply(model, table, out, clamp, CommandSupport
-				.progress(status), CommandSupport.canceled(this));
+			CommandSupport.require(model, "model", "the saved model (JSON)");
+			CommandSupport.require(table, "table", "the table (CSV)");
+			CommandSupport.require(out, "out", "the output table (CSV)");
+			final String s = TableHarmonisation.apply(TableHarmonisation.ApplyRequest.of(model
+				.toPath(), table.toPath(), out.toPath()).clamp(clamp), CommandSupport.progress(
+					status), CommandSupport.canceled(this));
 			log.info(s);
 			return s;
 		});

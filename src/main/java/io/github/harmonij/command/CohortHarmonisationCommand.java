@@ -2,6 +2,10 @@
 package io.github.harmonij.command;
 
 import java.io.File;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 
 import org.scijava.ItemIO;
 import org.scijava.app.StatusService;
@@ -10,6 +14,7 @@ import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 import org.scijava.widget.FileWidget;
 
+import io.github.harmonij.cohort.CohortSpec;
 import io.github.harmonij.pipeline.SiteEffectMaps;
 import io.github.harmonij.pipeline.VoxelwiseHarmonisation;
 
@@ -84,36 +89,77 @@ abstract class CohortHarmonisationCommand extends ContextCommand {
 	@Parameter(type = ItemIO.OUTPUT)
 	private String summary;
 
+	/** Recorded in run.json's invocation beside its options text, not in it (as always). */
+	private static final Set<String> APART = Set.of("site_effects", "interest", "q", "report",
+		"chunked");
+
+	/** Ends run.json's options text, after the method's own options (as always). */
+	private static final String LAST_OPTION = "ref_batch";
+
 	/** @return the subcommand name, for run.json */
 	abstract String commandName();
 
 	/**
-	 * Sets the method and its options on the request.
+	 * The request of the method, with its options.
 	 *
 	 * @param refBatch the reference site, or null
-	 * @return the method's options as text, for run.json
 	 */
-	abstract String configure(VoxelwiseHarmonisation.Request r, String refBatch);
+	abstract VoxelwiseHarmonisation.Builder request(Path manifest, CohortSpec spec, Path out,
+		String refBatch);
+
+	/**
+	 * @param parameters the command's parameters ({@link CommandSupport#parameters})
+	 * @return them as run.json records them (by default unchanged)
+	 */
+	Map<String, Object> recorded(final Map<String, Object> parameters) {
+		return parameters;
+	}
 
 	@Override
 	public void run() {
 		summary = CommandSupport.run(this, log, status, () -> {
 			CommandSupport.require(manifest, "manifest", "the cohort manifest (CSV)");
 			CommandSupport.require(out, "out", "a new or empty output folder");
-			final VoxelwiseHarmonisation.Request r = CohortRequests.request(manifest, batch,
-				covariates, categorical, mask, out, commandName());
-			r.spec = r.spec.smooth(CommandSupport.list(smooth)).smoothDf(smooth_df);
-			final String method = configure(r, CommandSupport.blankToNull(ref_batch));
-			r.invocation.put("options", "batch=" + batch + " covariates=" + covariates +
-				" categorical=" + categorical + " smooth=" + smooth + " smooth_df=" + smooth_df +
-				(method.isEmpty() ? "" : " " + method) + " ref_batch=" + ref_batch);
-			CohortRequests.evidence(r, site_effects, report, interest, q);
-			r.chunked = chunked;
-			r.invocation.put("chunked", chunked);
-			final String s = VoxelwiseHarmonisation.run(r, CommandSupport.progress(status),
+			final CohortSpec spec = CohortRequests.spec(batch, covariates, categorical).smooth(
+				CommandSupport.list(smooth)).smoothDf(smooth_df);
+			final VoxelwiseHarmonisation.Builder r = request(manifest.toPath(), spec, out.toPath(),
+				CommandSupport.blankToNull(ref_batch));
+			// the report reads the site-effect maps, so it implies them
+			final boolean siteMaps = site_effects || report;
+			if (siteMaps) r.siteEffects(CommandSupport.blankToNull(interest), q);
+			if (report) r.report(CohortRequests.REPORT);
+			final VoxelwiseHarmonisation.Request request = r.mask(CohortRequests.pathOrNull(mask))
+				.chunked(chunked).invocation(invocation(siteMaps)).build();
+			final String s = VoxelwiseHarmonisation.run(request, CommandSupport.progress(status),
 				CommandSupport.messages(status, log), CommandSupport.canceled(this)).summary();
 			log.info(s);
 			return s;
 		});
+	}
+
+	// -- Helper methods --
+
+	/**
+	 * run.json's invocation: the command, the files, the options text of the other parameters
+	 * (the reference site last), then those recorded apart; site_effects says whether the maps
+	 * were made (the report implies them), interest is "" for none.
+	 */
+	private Map<String, Object> invocation(final boolean siteMaps) {
+		final Map<String, Object> parameters = recorded(CommandSupport.parameters(this));
+		final Set<String> files = CommandSupport.fileParameters(this);
+		final Map<String, Object> invocation = new LinkedHashMap<>();
+		final Map<String, Object> options = new LinkedHashMap<>(), apart = new LinkedHashMap<>();
+		invocation.put("command", commandName());
+		for (final Map.Entry<String, Object> e : parameters.entrySet()) {
+			if (files.contains(e.getKey())) invocation.put(e.getKey(), e.getValue());
+			else if (APART.contains(e.getKey())) apart.put(e.getKey(), e.getValue());
+			else if (!e.getKey().equals(LAST_OPTION)) options.put(e.getKey(), e.getValue());
+		}
+		options.put(LAST_OPTION, parameters.get(LAST_OPTION));
+		invocation.put("options", CommandSupport.optionsText(options));
+		apart.put("site_effects", siteMaps);
+		apart.put("interest", interest == null ? "" : interest);
+		invocation.putAll(apart);
+		return invocation;
 	}
 }

@@ -5,7 +5,12 @@ import java.io.File;
 import java.lang.reflect.Field;
 import java.nio.file.InvalidPathException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.StringJoiner;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -13,10 +18,14 @@ import java.util.function.Supplier;
 
 import net.imglib2.parallel.Parallelization;
 
+import org.scijava.Context;
+import org.scijava.ItemIO;
+import org.scijava.ItemVisibility;
 import org.scijava.app.StatusService;
 import org.scijava.command.ContextCommand;
 import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
+import org.scijava.service.Service;
 
 import io.github.harmonij.core.EmpiricalBayes;
 import io.github.harmonij.core.InputException;
@@ -129,7 +138,81 @@ final class CommandSupport {
 		}
 	}
 
+	/**
+	 * A command's input parameters, as the user set them, for run.json: by name (the macro key),
+	 * in the order SciJava lists them (declaration order, superclass first). Files are absolute
+	 * paths, or "" for none; other values are as set. Services, outputs and messages are not
+	 * set by the user and are left out, so a new parameter is recorded without more code.
+	 */
+	static Map<String, Object> parameters(final ContextCommand command) {
+		final Map<String, Object> values = new LinkedHashMap<>();
+		for (final Field f : inputs(command)) {
+			final Object v = value(f, command);
+			if (f.getType() != File.class) values.put(f.getName(), v);
+			else values.put(f.getName(), v == null || ((File) v).getPath().isEmpty() ? ""
+				: ((File) v).getAbsolutePath());
+		}
+		return values;
+	}
+
+	/** @return the names of a command's file parameters, in the order of {@link #parameters} */
+	static Set<String> fileParameters(final ContextCommand command) {
+		final Set<String> names = new LinkedHashSet<>();
+		for (final Field f : inputs(command))
+			if (f.getType() == File.class) names.add(f.getName());
+		return names;
+	}
+
+	/**
+	 * run.json's invocation of a command that records every parameter by itself: the command's
+	 * name, then its {@link #parameters}.
+	 */
+	static Map<String, Object> invocation(final String name, final ContextCommand command) {
+		final Map<String, Object> invocation = new LinkedHashMap<>();
+		invocation.put("command", name);
+		invocation.putAll(parameters(command));
+		return invocation;
+	}
+
+	/** "batch=site covariates=age,sex": parameters as run.json's options text. */
+	static String optionsText(final Map<String, Object> parameters) {
+		final StringJoiner text = new StringJoiner(" ");
+		for (final Map.Entry<String, Object> e : parameters.entrySet())
+			text.add(e.getKey() + "=" + e.getValue());
+		return text.toString();
+	}
+
 	// -- Helper methods --
+
+	/**
+	 * The input parameters' fields, superclass first: what a user sets (not services or the
+	 * context, which SciJava fills in, nor outputs or messages).
+	 */
+	private static List<Field> inputs(final ContextCommand command) {
+		final List<Class<?>> classes = new ArrayList<>();
+		for (Class<?> c = command.getClass(); c != ContextCommand.class; c = c.getSuperclass())
+			classes.add(0, c);
+		final List<Field> fields = new ArrayList<>();
+		for (final Class<?> c : classes)
+			for (final Field f : c.getDeclaredFields()) {
+				final Parameter p = f.getAnnotation(Parameter.class);
+				if (p == null || p.type() == ItemIO.OUTPUT || p.visibility() == ItemVisibility.MESSAGE ||
+					Service.class.isAssignableFrom(f.getType()) || f.getType() == Context.class)
+					continue;
+				fields.add(f);
+			}
+		return fields;
+	}
+
+	private static Object value(final Field f, final Object command) {
+		try {
+			f.setAccessible(true);
+			return f.get(command);
+		}
+		catch (final IllegalAccessException e) {
+			throw new IllegalStateException("Cannot read the parameter " + f.getName(), e);
+		}
+	}
 
 	/**
 	 * Refuses, before any work, a file parameter that the platform cannot make into a path (a name

@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: MIT
 package io.github.harmonij.command;
 
+import java.nio.file.Path;
+import java.util.Map;
+
 import org.scijava.command.Command;
 import org.scijava.plugin.Attr;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
+import io.github.harmonij.cohort.CohortSpec;
 import io.github.harmonij.core.ComBatOptions;
 import io.github.harmonij.core.EmpiricalBayes;
 import io.github.harmonij.pipeline.VoxelwiseHarmonisation;
@@ -33,11 +37,17 @@ public class HarmoniseCohortCommand extends CohortHarmonisationCommand {
 	}
 
 	@Override
-	String configure(final VoxelwiseHarmonisation.Request r, final String refBatch) {
-		final ComBatOptions options = ComBatOptions.defaults().withEb(EmpiricalBayes.parse(eb))
-			.withMeanOnly(mean_only).withRefBatch(refBatch);
-		r.method = VoxelwiseHarmonisation.Method.COMBAT;
-		r.combat = options;
-		return "eb=" + options.eb().key() + " mean_only=" + mean_only;
+	VoxelwiseHarmonisation.Builder request(final Path manifest, final CohortSpec spec,
+		final Path out, final String refBatch)
+	{
+		return VoxelwiseHarmonisation.Request.combat(manifest, spec, ComBatOptions.defaults()
+			.withEb(EmpiricalBayes.parse(eb)).withMeanOnly(mean_only).withRefBatch(refBatch), out);
+	}
+
+	/** The empirical Bayes mode by its key (non-parametric is nonparametric), as always. */
+	@Override
+	Map<String, Object> recorded(final Map<String, Object> parameters) {
+		parameters.put("eb", EmpiricalBayes.parse(eb).key());
+		return parameters;
 	}
 }

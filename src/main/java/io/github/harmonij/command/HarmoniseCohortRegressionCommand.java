@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
 package io.github.harmonij.command;
 
+import java.nio.file.Path;
+
 import org.scijava.command.Command;
 import org.scijava.plugin.Attr;
 import org.scijava.plugin.Plugin;
 
+import io.github.harmonij.cohort.CohortSpec;
 import io.github.harmonij.pipeline.VoxelwiseHarmonisation;
 
 /**
@@ -25,9 +28,10 @@ public class HarmoniseCohortRegressionCommand extends CohortHarmonisationCommand
 	}
 
 	@Override
-	String configure(final VoxelwiseHarmonisation.Request r, final String refBatch) {
-		r.method = VoxelwiseHarmonisation.Method.REGRESSION;
-		r.spec = r.spec.referenceBatch(refBatch);
-		return "";
+	VoxelwiseHarmonisation.Builder request(final Path manifest, final CohortSpec spec,
+		final Path out, final String refBatch)
+	{
+		return VoxelwiseHarmonisation.Request.regression(manifest, spec.referenceBatch(refBatch),
+			out);
 	}
 }

@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: MIT
 package io.github.harmonij.command;
 
+import java.nio.file.Path;
+
 import org.scijava.command.Command;
 import org.scijava.plugin.Attr;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
+import io.github.harmonij.cohort.TableSpec;
 import io.github.harmonij.core.ComBatOptions;
 import io.github.harmonij.core.EmpiricalBayes;
+import io.github.harmonij.pipeline.TableHarmonisation;
 
 /**
  * Harmonises a table of regional measures (one row per subject) with ComBat. Macro:
@@ -29,8 +33,10 @@ public class HarmoniseTableCommand extends TableHarmonisationCommand {
 	private boolean mean_only;
 
 	@Override
-	ComBatOptions combat(final String refBatch) {
-		return ComBatOptions.defaults().withEb(EmpiricalBayes.parse(eb)).withMeanOnly(mean_only)
-			.withRefBatch(refBatch);
+	TableHarmonisation.Builder request(final Path table, final TableSpec spec,
+		final String refBatch, final Path out)
+	{
+		return TableHarmonisation.Request.combat(table, spec, ComBatOptions.defaults().withEb(
+			EmpiricalBayes.parse(eb)).withMeanOnly(mean_only).withRefBatch(refBatch), out);
 	}
 }

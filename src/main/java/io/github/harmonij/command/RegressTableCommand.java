@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
 package io.github.harmonij.command;
 
+import java.nio.file.Path;
+
 import org.scijava.command.Command;
 import org.scijava.plugin.Attr;
 import org.scijava.plugin.Plugin;
 
-import io.github.harmonij.core.ComBatOptions;
+import io.github.harmonij.cohort.TableSpec;
+import io.github.harmonij.pipeline.TableHarmonisation;
 
 /**
  * Harmonises a table of regional measures by linear site adjustment. Macro:
@@ -21,7 +24,9 @@ import io.github.harmonij.core.ComBatOptions;
 public class RegressTableCommand extends TableHarmonisationCommand {
 
 	@Override
-	ComBatOptions combat(final String refBatch) {
-		return null;
+	TableHarmonisation.Builder request(final Path table, final TableSpec spec,
+		final String refBatch, final Path out)
+	{
+		return TableHarmonisation.Request.regression(table, spec, refBatch, out);
 	}
 }

@@ -2,6 +2,8 @@
 package io.github.harmonij.command;
 
 import java.io.File;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import org.scijava.ItemIO;
 import org.scijava.app.StatusService;
@@ -13,9 +15,7 @@ import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 import org.scijava.widget.FileWidget;
 
-import io.github.harmonij.cohort.CohortSpec;
 import io.github.harmonij.pipeline.SiteEffectMaps;
-import io.github.harmonij.report.Report;
 
 /**
  * Voxelwise maps of site effects in a cohort: per voxel the F test of site given the covariates,
@@ -77,22 +77,30 @@ public class SiteEffectMapsCommand extends ContextCommand {
 		summary = CommandSupport.run(this, log, status, () -> {
 			CommandSupport.require(manifest, "manifest", "the cohort manifest (CSV)");
 			CommandSupport.require(out, "out", "a new or empty output folder");
-			final SiteEffectMaps.Request r = new SiteEffectMaps.Request();
-			r.manifest = manifest.toPath();
-			r.spec = CohortSpec.batch(batch == null ? "" : batch.trim()).covariates(CommandSupport
-				.list(covariates)).categorical(CommandSupport.list(categorical));
-			r.mask = mask == null || mask.getPath().isEmpty() ? null : mask.toPath();
-			r.interest = CommandSupport.blankToNull(interest);
-			r.q = q;
-			r.out = out.toPath();
-			r.invocation.put("command", "site-effects");
-			r.invocation.put("options", "batch=" + batch + " covariates=" + covariates +
-				" categorical=" + categorical + " q=" + q + " interest=" + interest);
-			if (report) r.finishing = dir -> Report.writeNew(dir, dir.resolve(Report.FILE_NAME));
+			SiteEffectMaps.Request r = SiteEffectMaps.Request.of(manifest.toPath(), CohortRequests
+				.spec(batch, covariates, categorical), out.toPath()).mask(CohortRequests.pathOrNull(mask))
+				.interest(CommandSupport.blankToNull(interest), q).invocation(invocation());
+			if (report) r = r.report(CohortRequests.REPORT);
 			final String s = SiteEffectMaps.run(r, CommandSupport.progress(status),
 				CommandSupport.messages(status, log), CommandSupport.canceled(this));
 			log.info(s);
 			return s;
 		});
+	}
+
+	// -- Helper methods --
+
+	/**
+	 * run.json's invocation: the command and the options text of its parameters but the files
+	 * and the report (run.json names the manifest and the mask itself, as always).
+	 */
+	private Map<String, Object> invocation() {
+		final Map<String, Object> options = CommandSupport.parameters(this);
+		options.keySet().removeAll(CommandSupport.fileParameters(this));
+		options.remove("report");
+		final Map<String, Object> invocation = new LinkedHashMap<>();
+		invocation.put("command", "site-effects");
+		invocation.put("options", CommandSupport.optionsText(options));
+		return invocation;
 	}
 }

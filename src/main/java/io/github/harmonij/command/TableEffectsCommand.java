@@ -2,8 +2,6 @@
 package io.github.harmonij.command;
 
 import java.io.File;
-import java.io.IOException;
-import java.util.Locale;
 
 import org.scijava.ItemIO;
 import org.scijava.app.StatusService;
@@ -15,11 +13,10 @@ import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 import org.scijava.widget.FileWidget;
 
-import io.github.harmonij.cohort.FeatureTable;
 import io.github.harmonij.cohort.TableSpec;
-import io.github.harmonij.core.InputException;
-import io.github.harmonij.io.OutputFolder;
 import io.github.harmonij.pipeline.SiteEffectMaps;
+import io.github.harmonij.pipeline.TableEffects;
+import io.github.harmonij.report.EvidenceFigures;
 
 /**
  * Site effects in a table of features (one row per subject), before and, given the harmonised
@@ -94,42 +91,17 @@ public class TableEffectsCommand extends ContextCommand {
 		summary = CommandSupport.run(this, log, status, () -> {
 			CommandSupport.require(table, "table", "the table (CSV)");
 			CommandSupport.require(out, "out", "a new or empty output folder");
-			SiteEffectMaps.checkQ(q);
-			OutputFolder.checkUsable(out.toPath());
 			TableSpec spec = TableSpec.batch(batch == null ? "" : batch.trim()).covariates(
 				CommandSupport.list(covariates)).categorical(CommandSupport.list(categorical)).smooth(
 					CommandSupport.list(smooth)).smoothDf(smooth_df).features(CommandSupport.list(
-						features)).minSubjectsPerBatch(1);
+						features));
 			if (CommandSupport.blankToNull(id) != null) spec = spec.idColumn(id.trim());
-			final FeatureTable before = FeatureTable.read(table.toPath(), spec);
-			final boolean pair = harmonised != null && !harmonised.getPath().isEmpty();
-			final FeatureTable after = pair ? FeatureTable.read(harmonised.toPath(), spec.features(
-				before.featureNames())) : null;
-			if (after != null) checkSameSubjects(before, after);
-			final TableEffects.Result r;
-			try (OutputFolder folder = OutputFolder.create(out.toPath(),
-				CommandSupport.canceled(this))) {
-				r = TableEffects.write(folder.path(), before, after == null ? null : after.values(),
-					after == null ? null : after.file(), q, report, null, CommandSupport.canceled(this));
-				folder.commit();
-			}
-			catch (final IOException e) {
-				throw new InputException("Cannot write " + out + ": " + e.getMessage());
-			}
-			final String s = String.format(Locale.ROOT, "Tested %d features of %d subjects from %d " +
-				"sites: %s. Results: %s", before.nFeatures(), before.nSubjects(), before.design()
-					.nBatches(), r.siteEffects(q), out);
+			TableEffects.Request r = TableEffects.Request.of(table.toPath(), spec, q, out.toPath(),
+				EvidenceFigures::writeBoxPlots).harmonised(CohortRequests.pathOrNull(harmonised));
+			if (report) r = r.report(CohortRequests.REPORT);
+			final String s = TableEffects.run(r, CommandSupport.canceled(this));
 			log.info(s);
 			return s;
 		});
-	}
-
-	// -- Helper methods --
-
-	private static void checkSameSubjects(final FeatureTable a, final FeatureTable b) {
-		if (!a.subjectIds().equals(b.subjectIds()) || !a.batches().equals(b.batches()))
-			throw new InputException(b.file().getFileName() + " does not have the subjects and " +
-				"sites of " + a.file().getFileName() + " in the same order; give the table that " +
-				"harmonisation wrote from it.");
 	}
 }

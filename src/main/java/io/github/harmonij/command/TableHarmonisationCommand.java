@@ -2,6 +2,7 @@
 package io.github.harmonij.command;
 
 import java.io.File;
+import java.nio.file.Path;
 
 import org.scijava.ItemIO;
 import org.scijava.app.StatusService;
@@ -10,12 +11,15 @@ import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 import org.scijava.widget.FileWidget;
 
-import io.github.harmonij.core.ComBatOptions;
+import io.github.harmonij.cohort.TableSpec;
 import io.github.harmonij.pipeline.SiteEffectMaps;
+import io.github.harmonij.pipeline.TableHarmonisation;
+import io.github.harmonij.report.EvidenceFigures;
 
 /**
  * What the two table harmonisation commands share: the table, its columns, the covariates, the
- * reference site, the report and the outputs. The ComBat command adds its options through {@link #combat}.
+ * reference site, the report and the outputs. The ComBat command adds its options through
+ * {@link #request}.
  */
 abstract class TableHarmonisationCommand extends ContextCommand {
 
@@ -79,18 +83,29 @@ abstract class TableHarmonisationCommand extends ContextCommand {
 	private String summary;
 
 	/**
+	 * The request of the method, with its options.
+	 *
+	 * @param spec the table's columns
 	 * @param refBatch the reference site, or null
-	 * @return ComBat's options, or null for the linear site adjustment
 	 */
-	abstract ComBatOptions combat(String refBatch);
+	abstract TableHarmonisation.Builder request(Path table, TableSpec spec, String refBatch,
+		Path out);
 
 	@Override
 	public void run() {
 		summary = CommandSupport.run(this, log, status, () -> {
-			final String ref = CommandSupport.blankToNull(ref_batch);
-			final String s = TableHarmonisation.run(table, batch, id, covariates, categorical,
-				smooth, smooth_df, features, combat(ref), ref, out, model_out, report, q,
-				CommandSupport.progress(status), CommandSupport.canceled(this));
+			CommandSupport.require(table, "table", "the table (CSV)");
+			CommandSupport.require(out, "out", "the output table (CSV)");
+			TableSpec spec = TableSpec.batch(batch == null ? "" : batch.trim()).covariates(
+				CommandSupport.list(covariates)).categorical(CommandSupport.list(categorical))
+				.features(CommandSupport.list(features)).smooth(CommandSupport.list(smooth)).smoothDf(
+					smooth_df);
+			if (CommandSupport.blankToNull(id) != null) spec = spec.idColumn(id.trim());
+			final TableHarmonisation.Builder r = request(table.toPath(), spec, CommandSupport
+				.blankToNull(ref_batch), out.toPath()).modelOut(CohortRequests.pathOrNull(model_out));
+			if (report) r.report(q, EvidenceFigures::writeBoxPlots, CohortRequests.REPORT);
+			final String s = TableHarmonisation.run(r.build(), CommandSupport.progress(status),
+				CommandSupport.canceled(this));
 			log.info(s);
 			return s;
 		});

@@ -18,7 +18,7 @@ import ij.measure.ResultsTable;
 import io.github.harmonij.core.InputException;
 import io.github.harmonij.io.Csv;
 import io.github.harmonij.io.CsvTable;
-import io.github.harmonij.io.JsonReader;
+import io.github.harmonij.io.RunRecord;
 
 /**
  * Shows a harmonisation result folder in ImageJ 1.x: the original cohort and the harmonised cohort
@@ -43,23 +43,22 @@ public final class ResultViewer {
 	 * When the cohort does not fit in memory, says so and shows the folder instead.
 	 */
 	public static void showRun(final Path out) {
-		final Map<String, Object> run = readRun(out);
-		@SuppressWarnings("unchecked")
-		final List<Map<String, Object>> inputs = (List<Map<String, Object>>) run.get("inputs");
+		final RunRecord run = readRun(out);
+		final List<RunRecord.Input> inputs = run.inputs();
 		final List<Path> originals = new ArrayList<>(), harmonised = new ArrayList<>(),
 			differences = new ArrayList<>();
 		final List<String> labels = new ArrayList<>();
 		final Map<String, Integer> siteIndex = new LinkedHashMap<>();
 		final int[] site = new int[inputs.size()];
 		for (int j = 0; j < inputs.size(); j++) {
-			final Map<String, Object> in = inputs.get(j);
-			originals.add(Path.of((String) in.get("image")));
-			harmonised.add(out.resolve("harmonised").resolve((String) in.get("output")));
-			differences.add(out.resolve("difference").resolve((String) in.get("output")));
-			labels.add(in.get("subject") + " (" + in.get("batch") + ")");
-			site[j] = siteIndex.computeIfAbsent((String) in.get("batch"), k -> siteIndex.size());
+			final RunRecord.Input in = inputs.get(j);
+			originals.add(Path.of(in.image()));
+			harmonised.add(out.resolve("harmonised").resolve(in.output()));
+			differences.add(out.resolve("difference").resolve(in.output()));
+			labels.add(in.subject() + " (" + in.batch() + ")");
+			site[j] = siteIndex.computeIfAbsent(in.batch(), k -> siteIndex.size());
 		}
-		final String method = String.valueOf(run.get("method"));
+		final String method = String.valueOf(run.method());
 		try {
 			final ImagePlus before = CohortStacks.cohort("Original cohort", originals, labels);
 			final ImagePlus after = CohortStacks.cohort("Harmonised (" + method + ")", harmonised,
@@ -134,11 +133,10 @@ public final class ResultViewer {
 		return rt;
 	}
 
-	@SuppressWarnings("unchecked")
-	private static Map<String, Object> readRun(final Path out) {
+	private static RunRecord readRun(final Path out) {
 		try {
-			return (Map<String, Object>) JsonReader.parse(new String(Files.readAllBytes(out.resolve(
-				"run.json")), StandardCharsets.UTF_8));
+			return RunRecord.read(new String(Files.readAllBytes(out.resolve("run.json")),
+				StandardCharsets.UTF_8));
 		}
 		catch (final IOException e) {
 			throw new InputException(out + " has no readable run.json; is it a HarmonIJ result " +

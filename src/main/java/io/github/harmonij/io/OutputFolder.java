@@ -22,7 +22,6 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
@@ -220,18 +219,15 @@ public final class OutputFolder implements AutoCloseable {
 	 * regular file except run.json itself and the marker, by path relative to {@code dir} with
 	 * {@code /} separators, in sorted order.
 	 */
-	public static List<Map<String, Object>> inventory(final Path dir) {
-		final List<Map<String, Object>> list = new ArrayList<>();
+	public static List<RunRecord.Output> inventory(final Path dir) {
+		final List<RunRecord.Output> list = new ArrayList<>();
 		try (Stream<Path> s = Files.walk(dir)) {
 			for (final Path p : s.filter(Files::isRegularFile).sorted().collect(Collectors
 				.toList()))
 			{
 				final String rel = dir.relativize(p).toString().replace('\\', '/');
 				if (rel.equals("run.json") || rel.equals(MARKER)) continue;
-				final Map<String, Object> m = new LinkedHashMap<>();
-				m.put("file", rel);
-				m.put("bytes", Files.size(p));
-				list.add(m);
+				list.add(new RunRecord.Output(rel, Files.size(p)));
 			}
 		}
 		catch (final IOException e) {
@@ -579,11 +575,10 @@ public final class OutputFolder implements AutoCloseable {
 	private void verify() {
 		final Path runJson = work.resolve("run.json");
 		if (!Files.isRegularFile(runJson)) return;
-		final Object outputs;
+		final List<RunRecord.Output> outputs;
 		try {
-			final Object json = JsonReader.parse(new String(Files.readAllBytes(runJson),
-				StandardCharsets.UTF_8));
-			outputs = json instanceof Map ? ((Map<?, ?>) json).get(OUTPUTS) : null;
+			outputs = RunRecord.read(new String(Files.readAllBytes(runJson),
+				StandardCharsets.UTF_8)).outputs();
 		}
 		catch (final IOException | RuntimeException e) {
 			throw new IllegalStateException("run.json in " + work + " cannot be read back: " + e,
@@ -591,17 +586,15 @@ public final class OutputFolder implements AutoCloseable {
 		}
 		if (outputs == null) return;
 		final List<String> problems = new ArrayList<>();
-		for (final Object o : (List<?>) outputs) {
-			final Map<?, ?> entry = (Map<?, ?>) o;
-			final Path f = work.resolve(String.valueOf(entry.get("file")));
-			final long bytes = ((Number) entry.get("bytes")).longValue();
+		for (final RunRecord.Output entry : outputs) {
+			final Path f = work.resolve(entry.file());
 			try {
 				final long size = Files.size(f);
-				if (size != bytes) problems.add(entry.get("file") + " has " + size + " bytes, " +
-					"run.json says " + bytes);
+				if (size != entry.bytes()) problems.add(entry.file() + " has " + size + " bytes, " +
+					"run.json says " + entry.bytes());
 			}
 			catch (final IOException e) {
-				problems.add(entry.get("file") + " is missing (" + e + ")");
+				problems.add(entry.file() + " is missing (" + e + ")");
 			}
 		}
 		if (!problems.isEmpty()) throw new IllegalStateException("The results for " + target +

@@ -29,8 +29,7 @@ import io.github.harmonij.core.InputException;
 import io.github.harmonij.core.SiteAddition;
 import io.github.harmonij.io.Csv;
 import io.github.harmonij.io.CsvTable;
-import io.github.harmonij.io.JsonReader;
-import io.github.harmonij.io.JsonWriter;
+import io.github.harmonij.io.Json;
 import io.github.harmonij.io.NiftiHeader;
 import io.github.harmonij.io.NiftiIO;
 import io.github.harmonij.io.Version;
@@ -182,7 +181,7 @@ public final class SavedModel {
 		json.put("id_column", table.spec().idColumn() == null ? "" : table.spec().idColumn());
 		json.put("features", table.featureNames());
 		json.put("parameters", parameters(fit.model(), combat != null));
-		writeNew(file, JsonWriter.write(json));
+		writeNew(file, Json.write(json));
 	}
 
 	/** Per-feature parameters of a table model, as JSON arrays in feature order. */
@@ -255,7 +254,7 @@ public final class SavedModel {
 		json.put("status_codes", List.of("outside the mask", "harmonised",
 			"non-finite in some image (unchanged)", "constant in all images (unchanged)",
 			"constant within a site (unchanged)"));
-		writeNew(dir.resolve("model.json"), JsonWriter.write(json));
+		writeNew(dir.resolve("model.json"), Json.write(json));
 	}
 
 	/** A map's value at masked voxel k of volume t (a site or a covariate column). */
@@ -316,7 +315,7 @@ public final class SavedModel {
 		if (old.voxelwise) throw new IllegalArgumentException("not a table model");
 		final Map<String, Object> json = extendedHeader(old, r, added);
 		json.put("parameters", parameters(r.model(), "combat".equals(old.method)));
-		writeNew(file, JsonWriter.write(json));
+		writeNew(file, Json.write(json));
 	}
 
 	/**
@@ -362,7 +361,7 @@ public final class SavedModel {
 			maps.put(name, entry);
 		}
 		json.put("maps", maps);
-		writeNew(dir.resolve("model.json"), JsonWriter.write(json));
+		writeNew(dir.resolve("model.json"), Json.write(json));
 		return new SavedModel(dir, true, json, old.coding, m, List.of(), old.grid, old.mask);
 	}
 
@@ -473,7 +472,7 @@ public final class SavedModel {
 			"by combat-table --model-out.");
 		final Map<String, Object> json;
 		try {
-			final Object o = JsonReader.parse(new String(Files.readAllBytes(file),
+			final Object o = Json.read(new String(Files.readAllBytes(file),
 				StandardCharsets.UTF_8));
 			if (!(o instanceof Map)) throw new IllegalArgumentException("not a JSON object");
 			@SuppressWarnings("unchecked")

@@ -24,7 +24,7 @@ import io.github.harmonij.core.InputException;
 import io.github.harmonij.core.Progress;
 import io.github.harmonij.core.sim.CohortSimulator;
 import io.github.harmonij.io.Csv;
-import io.github.harmonij.io.JsonWriter;
+import io.github.harmonij.io.Json;
 import io.github.harmonij.io.NiftiHeader;
 import io.github.harmonij.io.NiftiIO;
 import io.github.harmonij.io.NiftiImage;
@@ -115,7 +115,7 @@ public final class CohortSimulation {
 				" * [AD] * hippocampal weight) + " + CohortSimulator.NOISE_SD +
 				" * sqrt(gm) * N(0,1); image = truth * scale_site(x) + shift_site(x) * gm, " +
 				"scale and shift smooth in space");
-			VoxelwiseHarmonisation.writeText(dir.resolve("simulation.json"), JsonWriter.write(json));
+			Json.writeNew(dir.resolve("simulation.json"), json);
 			folder.commit();
 		}
 		catch (final IOException e) {

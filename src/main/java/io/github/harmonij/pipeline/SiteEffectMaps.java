@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -28,11 +29,10 @@ import io.github.harmonij.core.stats.Fdr;
 import io.github.harmonij.core.stats.SiteTestResult;
 import io.github.harmonij.core.stats.SiteTests;
 import io.github.harmonij.io.Csv;
-import io.github.harmonij.io.JsonWriter;
 import io.github.harmonij.io.NiftiHeader;
 import io.github.harmonij.io.NiftiIO;
 import io.github.harmonij.io.OutputFolder;
-import io.github.harmonij.io.Version;
+import io.github.harmonij.io.RunRecord;
 
 /**
  * Writes the voxelwise evidence of {@link SiteTests} as NIfTI maps on the cohort's grid, with CSV
@@ -61,29 +61,70 @@ public final class SiteEffectMaps {
 
 	private SiteEffectMaps() {}
 
-	/** A standalone run: what to read and where to write. */
+	/**
+	 * A standalone run: what to read and where to write. Immutable: built with {@link #of} and
+	 * the optional steps, each of which returns a changed copy.
+	 */
 	public static final class Request {
 
-		public Path manifest;
+		private final Path manifest, mask, out;
 
-		public CohortSpec spec;
+		private final CohortSpec spec;
 
-		/** Brain mask, or null (see {@link CohortMatrix#read}). */
-		public Path mask;
+		private final String interest;
 
-		/** Covariate of interest, or null. */
-		public String interest;
+		private final double q;
 
-		public double q = DEFAULT_Q;
+		private final Map<String, Object> invocation;
 
-		/** A new or empty folder. */
-		public Path out;
+		private final ReportWriter report;
 
-		/** How the run was asked for, for run.json. */
-		public Map<String, Object> invocation = new LinkedHashMap<>();
+		private Request(final Path manifest, final CohortSpec spec, final Path mask,
+			final String interest, final double q, final Path out,
+			final Map<String, Object> invocation, final ReportWriter report)
+		{
+			this.manifest = manifest;
+			this.spec = spec;
+			this.mask = mask;
+			this.interest = interest;
+			this.q = q;
+			this.out = out;
+			this.invocation = Collections.unmodifiableMap(new LinkedHashMap<>(invocation));
+			this.report = report;
+		}
 
-		/** Called with the work folder before it is committed (e.g. to add a report); may be null. */
-		public Consumer<Path> finishing;
+		/**
+		 * @param spec the manifest's columns
+		 * @param out a new or empty folder
+		 * @throws InputException if there is no output folder
+		 */
+		public static Request of(final Path manifest, final CohortSpec spec, final Path out) {
+			if (out == null) throw new InputException("No output folder given: set out=[folder].");
+			return new Request(manifest, spec, null, null, DEFAULT_Q, out, Map.of(), null);
+		}
+
+		/** @param file a brain mask, or null (see {@link CohortMatrix#read}) */
+		public Request mask(final Path file) {
+			return new Request(manifest, spec, file, interest, q, out, invocation, report);
+		}
+
+		/**
+		 * @param covariate the covariate of interest, or null
+		 * @param fdr the false discovery rate level
+		 */
+		public Request interest(final String covariate, final double fdr) {
+			return new Request(manifest, spec, mask, covariate, fdr, out, invocation, report);
+		}
+
+		/** @param parameters how the run was asked for, for run.json */
+		public Request invocation(final Map<String, Object> parameters) {
+			return new Request(manifest, spec, mask, interest, q, out, parameters, report);
+		}
+
+		/** @param writer writes the report into the folder before it is committed */
+		public Request report(final ReportWriter writer) {
+			return new Request(manifest, spec, mask, interest, q, out, invocation, writer);
+		}
 	}
 
 	/**
@@ -99,7 +140,6 @@ public final class SiteEffectMaps {
 		final Consumer<String> status, final BooleanSupplier canceled)
 	{
 		final long t0 = System.nanoTime();
-		if (r.out == null) throw new InputException("No output folder given: set out=[folder].");
 		OutputFolder.checkUsable(r.out);
 		final Cohort cohort = CohortManifest.read(r.manifest, r.spec.minSubjectsPerBatch(1));
 		final int[] interest = prepare(cohort, r.interest, r.q);
@@ -114,27 +154,15 @@ public final class SiteEffectMaps {
 			final Path dir = out.path();
 			write(dir, cm, result, r.interest, r.q, NiftiIO.DEFAULT_DEFLATE_LEVEL);
 			writeCohort(dir.resolve("cohort.csv"), cohort.design(), cohort.coding());
-			final Map<String, Object> json = new LinkedHashMap<>();
-			json.put("harmonij_version", Version.get());
-			json.put("analysis", "site effects");
-			json.put("invocation", r.invocation);
-			json.put("manifest", cohort.manifest().toString());
-			json.put("mask", r.mask == null ? null : r.mask.toAbsolutePath().toString());
-			json.put("batch_column", cohort.spec().batchColumn());
-			json.put("batch_levels", Arrays.asList(cohort.design().batchLevels()));
-			json.put("covariates", cohort.spec().allCovariates());
-			json.put("categorical", cohort.spec().categorical());
-			json.put("interest", r.interest == null ? "" : r.interest.trim());
-			json.put("q", r.q);
-			json.put("subjects", cohort.nSubjects());
-			json.put("mask_voxels", cm.nVoxels());
-			json.put("tested_voxels", result.nTested());
-			json.put("seconds", Math.round((System.nanoTime() - t0) / 1e6) / 1e3);
-			json.put(OutputFolder.OUTPUTS, OutputFolder.inventory(dir));
-			VoxelwiseHarmonisation.writeText(dir.resolve("run.json"), JsonWriter.write(json));
-			if (r.finishing != null) {
+			RunRecord.builder().analysis("site effects").invocation(r.invocation).manifest(cohort
+				.manifest()).mask(r.mask).batchColumn(cohort.spec().batchColumn()).batchLevels(
+					Arrays.asList(cohort.design().batchLevels())).covariates(cohort.spec()
+						.allCovariates(), cohort.spec().categorical(), null).interest(r.interest).q(r.q)
+				.tested(cohort.nSubjects(), cm.nVoxels(), result.nTested()).seconds(Math.round((System
+					.nanoTime() - t0) / 1e6) / 1e3).write(dir);
+			if (r.report != null) {
 				status.accept("Writing the report");
-				r.finishing.accept(dir);
+				r.report.write(dir);
 			}
 			out.commit();
 		}

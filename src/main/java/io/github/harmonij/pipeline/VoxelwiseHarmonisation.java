@@ -2,11 +2,11 @@
 package io.github.harmonij.pipeline;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +17,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import net.imglib2.parallel.Parallelization;
 
@@ -36,13 +37,10 @@ import io.github.harmonij.core.Progress;
 import io.github.harmonij.core.SiteRegression;
 import io.github.harmonij.core.stats.SiteTestResult;
 import io.github.harmonij.core.stats.SiteTests;
-import io.github.harmonij.io.Csv;
-import io.github.harmonij.io.JsonWriter;
 import io.github.harmonij.io.NiftiHeader;
 import io.github.harmonij.io.NiftiIO;
 import io.github.harmonij.io.OutputFolder;
-import io.github.harmonij.io.Version;
-import io.github.harmonij.io.WriteFailures;
+import io.github.harmonij.io.RunRecord;
 import io.github.harmonij.model.SavedModel;
 
 /**
@@ -81,51 +79,176 @@ public final class VoxelwiseHarmonisation {
 		}
 	}
 
-	/** What to run and where to write. */
+	/**
+	 * What to run and where to write. Immutable: the commands build it from their parameters with
+	 * {@link #combat} or {@link #regression} and the optional steps of {@link Builder}.
+	 */
 	public static final class Request {
 
-		public Path manifest;
+		private final Path manifest;
 
-		public CohortSpec spec;
+		private final CohortSpec spec;
 
-		/** Brain mask (non-zero = inside), or null: voxels zero or non-finite in all images are out. */
-		public Path mask;
+		private final Path mask;
 
-		public Method method = Method.COMBAT;
+		private final Method method;
 
-		public ComBatOptions combat = ComBatOptions.defaults();
+		private final ComBatOptions combat;
 
-		public Path out;
+		private final Path out;
 
-		/** How the run was asked for (command and options), for run.json. */
-		public Map<String, Object> invocation = new LinkedHashMap<>();
+		private final Map<String, Object> invocation;
 
-		/** Deflate level of the .nii.gz outputs: fast, since outputs are large and rewritten rarely. */
-		public int deflateLevel = NiftiIO.ZERO_RUN;
+		private final int deflateLevel;
+
+		private final boolean chunked, siteEffects;
+
+		private final String interest;
+
+		private final double q;
+
+		private final ReportWriter report;
+
+		private Request(final Builder b) {
+			manifest = b.manifest;
+			spec = b.spec;
+			mask = b.mask;
+			method = b.method;
+			combat = b.combat;
+			out = b.out;
+			invocation = Collections.unmodifiableMap(new LinkedHashMap<>(b.invocation));
+			deflateLevel = b.deflateLevel;
+			chunked = b.chunked;
+			siteEffects = b.siteEffects;
+			interest = b.interest;
+			q = b.q;
+			report = b.report;
+		}
 
 		/**
-		 * Out of core even if the matrix would fit in memory (it is out of core anyway when the
-		 * masked float32 matrix would take more than {@link #IN_MEMORY_FRACTION} of the heap).
+		 * @param manifest the cohort manifest
+		 * @param spec its columns; its reference batch is ComBat's if {@code options} has one
+		 * @param out a new or empty folder
 		 */
-		public boolean chunked;
+		public static Builder combat(final Path manifest, final CohortSpec spec,
+			final ComBatOptions options, final Path out)
+		{
+			return new Builder(manifest, spec, Method.COMBAT, options, out);
+		}
 
 		/**
-		 * Whether to test site effects before and after ({@link SiteEffectMaps}) and write them to
+		 * @param spec the manifest's columns, with the reference batch if any
+		 * @param out a new or empty folder
+		 */
+		public static Builder regression(final Path manifest, final CohortSpec spec,
+			final Path out)
+		{
+			return new Builder(manifest, spec, Method.REGRESSION, null, out);
+		}
+
+		/** @return the output folder */
+		public Path out() {
+			return out;
+		}
+	}
+
+	/** The optional steps of a {@link Request}; {@link #build} checks it. */
+	public static final class Builder {
+
+		private final Path manifest, out;
+
+		private final CohortSpec spec;
+
+		private final Method method;
+
+		private final ComBatOptions combat;
+
+		private Path mask;
+
+		private Map<String, Object> invocation = Map.of();
+
+		private int deflateLevel = NiftiIO.ZERO_RUN;
+
+		private boolean chunked, siteEffects;
+
+		private String interest;
+
+		private double q = SiteEffectMaps.DEFAULT_Q;
+
+		private ReportWriter report;
+
+		private Builder(final Path manifest, final CohortSpec spec, final Method method,
+			final ComBatOptions combat, final Path out)
+		{
+			this.manifest = manifest;
+			this.spec = spec;
+			this.method = method;
+			this.combat = combat;
+			this.out = out;
+		}
+
+		/**
+		 * @param file a brain mask (non-zero = inside), or null: voxels zero or non-finite in all
+		 *          images are out
+		 */
+		public Builder mask(final Path file) {
+			mask = file;
+			return this;
+		}
+
+		/** @param parameters how the run was asked for (command and options), for run.json */
+		public Builder invocation(final Map<String, Object> parameters) {
+			invocation = new LinkedHashMap<>(parameters);
+			return this;
+		}
+
+		/**
+		 * @param level deflate level of the .nii.gz outputs (default {@link NiftiIO#ZERO_RUN}:
+		 *          fast, since outputs are large and rewritten rarely)
+		 */
+		public Builder deflateLevel(final int level) {
+			deflateLevel = level;
+			return this;
+		}
+
+		/**
+		 * @param outOfCore out of core even if the matrix would fit in memory (it is out of core
+		 *          anyway when the masked float32 matrix would take more than
+		 *          {@link #IN_MEMORY_FRACTION} of the heap)
+		 */
+		public Builder chunked(final boolean outOfCore) {
+			chunked = outOfCore;
+			return this;
+		}
+
+		/**
+		 * Tests site effects before and after ({@link SiteEffectMaps}) and writes them to
 		 * {@code site_effects/}.
+		 *
+		 * @param covariate the covariate of interest for the maps, or null
+		 * @param fdr their false discovery rate level
 		 */
-		public boolean siteEffects;
+		public Builder siteEffects(final String covariate, final double fdr) {
+			siteEffects = true;
+			interest = covariate;
+			q = fdr;
+			return this;
+		}
 
-		/** The covariate of interest for the site-effect maps, or null. */
-		public String interest;
-
-		/** False discovery rate level of the site-effect maps. */
-		public double q = SiteEffectMaps.DEFAULT_Q;
+		/** @param writer writes the report when everything else is written, before the commit */
+		public Builder report(final ReportWriter writer) {
+			report = writer;
+			return this;
+		}
 
 		/**
-		 * Called with the work folder when everything else is written, before the folder is
-		 * committed (the commands add a report this way); may be null.
+		 * @throws InputException if there is no output folder, or q is not a rate
 		 */
-		public Consumer<Path> finishing;
+		public Request build() {
+			if (out == null) throw new InputException("No output folder given: set out=[folder].");
+			if (siteEffects) SiteEffectMaps.checkQ(q);
+			return new Request(this);
+		}
 	}
 
 	/** What a run did. */
@@ -201,7 +324,6 @@ public final class VoxelwiseHarmonisation {
 		final Consumer<String> status, final BooleanSupplier canceled, final HeapMonitor heap)
 	{
 		final long t0 = System.nanoTime();
-		if (r.out == null) throw new InputException("No output folder given: set out=[folder].");
 		OutputFolder.checkUsable(r.out);
 		final CohortSpec spec = r.method == Method.COMBAT ? r.combat.meanOnly() ? r.spec.meanOnly(
 			true) : r.spec : r.spec.regression(true);
@@ -278,17 +400,17 @@ public final class VoxelwiseHarmonisation {
 			result.maskVoxels = index.length;
 			for (final FeatureStatus s : FeatureStatus.values())
 				result.counts.put(s, fit.count(s));
-			writeSummary(dir.resolve("summary.csv"), design, before, after, result);
 			result.timings.put("read", seconds(t0, tRead));
 			putTimings(result, tRead, tFit, tPrepared, adjustNanos, tTests, tWrite,
 				r.siteEffects);
 			result.timings.put("total", seconds(t0, System.nanoTime()));
 			result.peakHeapMb = heap.rawPeakMb();
 			result.peakLiveHeapMb = heap.livePeakMb();
-			writeRunJson(dir.resolve("run.json"), r, cohort, names, result, Map.of());
-			if (r.finishing != null) {
+			record(r.method, r.invocation, cohort, names, design, before, after, result).mask(r.mask)
+				.write(dir);
+			if (r.report != null) {
 				status.accept("Writing the report");
-				r.finishing.accept(dir);
+				r.report.write(dir);
 			}
 			out.commit();
 		}
@@ -425,29 +547,97 @@ public final class VoxelwiseHarmonisation {
 		result.timings.put("write", seconds(tTests + rows, tWrite));
 	}
 
-	/** What to apply a saved model to, and where to write. */
-	public static class ApplyRequest {
+	/**
+	 * What to apply a saved model to, and where to write. Immutable: built with {@link #of} and
+	 * the optional steps.
+	 */
+	public static final class ApplyRequest {
 
-		/** The model folder ({@code OUT/model} of a combat or regress run). */
-		public Path model;
+		private final Path model, manifest, out;
 
-		/** Manifest of the new subjects: image, the model's site column and covariates. */
-		public Path manifest;
+		private final boolean clamp, chunked;
 
-		/** Clamp smooth covariates to the training range (with a warning) instead of failing. */
-		public boolean clamp;
+		private final Map<String, Object> invocation;
 
-		public Path out;
+		private final int deflateLevel;
 
-		public Map<String, Object> invocation = new LinkedHashMap<>();
+		private ApplyRequest(final Path model, final Path manifest, final Path out,
+			final boolean clamp, final boolean chunked, final Map<String, Object> invocation,
+			final int deflateLevel)
+		{
+			this.model = model;
+			this.manifest = manifest;
+			this.out = out;
+			this.clamp = clamp;
+			this.chunked = chunked;
+			this.invocation = Collections.unmodifiableMap(new LinkedHashMap<>(invocation));
+			this.deflateLevel = deflateLevel;
+		}
 
-		public int deflateLevel = NiftiIO.ZERO_RUN;
+		/**
+		 * @param model the model folder ({@code OUT/model} of a combat or regress run)
+		 * @param manifest the new subjects: image, the model's site column and covariates
+		 * @param out a new or empty folder
+		 * @throws InputException if there is no output folder
+		 */
+		public static ApplyRequest of(final Path model, final Path manifest, final Path out) {
+			if (out == null) throw new InputException("No output folder given: set out=[folder].");
+			return new ApplyRequest(model, manifest, out, false, false, Map.of(),
+				NiftiIO.ZERO_RUN);
+		}
 
-		/** Out of core even if the matrix would fit in memory (see {@link Request#chunked}). */
-		public boolean chunked;
+		/**
+		 * @param clampSmooth clamp smooth covariates to the training range (with a warning)
+		 *          instead of failing
+		 * @return a changed copy
+		 */
+		public ApplyRequest clamp(final boolean clampSmooth) {
+			return new ApplyRequest(model, manifest, out, clampSmooth, chunked, invocation,
+				deflateLevel);
+		}
 
-		/** More top-level entries of run.json (add-site's record of the site it added). */
-		public final Map<String, Object> runJson = new LinkedHashMap<>();
+		/**
+		 * @param outOfCore out of core even if the matrix would fit in memory (see
+		 *          {@link Builder#chunked})
+		 * @return a changed copy
+		 */
+		public ApplyRequest chunked(final boolean outOfCore) {
+			return new ApplyRequest(model, manifest, out, clamp, outOfCore, invocation,
+				deflateLevel);
+		}
+
+		/**
+		 * @param parameters how the run was asked for (command and options), for run.json
+		 * @return a changed copy
+		 */
+		public ApplyRequest invocation(final Map<String, Object> parameters) {
+			return new ApplyRequest(model, manifest, out, clamp, chunked, parameters, deflateLevel);
+		}
+
+		/** @return the model folder */
+		public Path model() {
+			return model;
+		}
+
+		/** @return the manifest of the new subjects */
+		public Path manifest() {
+			return manifest;
+		}
+
+		/** @return the output folder */
+		public Path out() {
+			return out;
+		}
+
+		/** @return whether smooth covariates are clamped to the training range */
+		public boolean clamp() {
+			return clamp;
+		}
+
+		/** @return the deflate level of the .nii.gz outputs */
+		public int deflateLevel() {
+			return deflateLevel;
+		}
 	}
 
 	/**
@@ -490,7 +680,6 @@ public final class VoxelwiseHarmonisation {
 		final Consumer<String> status, final BooleanSupplier canceled, final HeapMonitor heap)
 	{
 		final long t0 = System.nanoTime();
-		if (r.out == null) throw new InputException("No output folder given: set out=[folder].");
 		OutputFolder.checkUsable(r.out);
 		final SavedModel saved = SavedModel.read(r.model);
 		if (!saved.voxelwise()) throw new InputException(r.model + " is a table model; use " +
@@ -503,8 +692,8 @@ public final class VoxelwiseHarmonisation {
 		for (final String w : warnings)
 			status.accept("Warning: " + w);
 		final NiftiHeader[] headers = checkImages(cohort, saved.grid());
-		return apply(r, saved, design, cohort, headers, warnings, null, progress, status, canceled,
-			heap, t0);
+		return apply(r, saved, design, cohort, headers, warnings, null, null, progress, status,
+			canceled, heap, t0);
 	}
 
 	/**
@@ -546,10 +735,13 @@ public final class VoxelwiseHarmonisation {
 	 * Reads the checked images once into the output's work folder and harmonises them with
 	 * {@code saved} and {@code design}, or with the model {@code fitFirst} makes from them and the
 	 * cohort's design for it (the fit's time is run.json's "fit").
+	 *
+	 * @param addedSite run.json's record of the site {@code fitFirst} added, asked for after the
+	 *          fit; or null
 	 */
 	static Result apply(final ApplyRequest r, final SavedModel saved, final Design given,
-		final Cohort cohort,
-		final NiftiHeader[] headers, final List<String> warnings, final ModelFromImages fitFirst,
+		final Cohort cohort, final NiftiHeader[] headers, final List<String> warnings,
+		final ModelFromImages fitFirst, final Supplier<Map<String, Object>> addedSite,
 		final Progress progress, final Consumer<String> status, final BooleanSupplier canceled,
 		final HeapMonitor heap, final long t0)
 	{
@@ -599,7 +791,6 @@ public final class VoxelwiseHarmonisation {
 			result.out = r.out;
 			result.nSubjects = n;
 			result.nSites = (int) Arrays.stream(design.batchSizes()).filter(c -> c > 0).count();
-			writeSummary(dir.resolve("summary.csv"), design, before, after, result);
 			// apply: preparing the coefficients and harmonising the rows while they are written
 			// (the threads' summed time over the thread count); write: the rest of writing
 			final long rows = wallShare(adjustNanos);
@@ -610,12 +801,13 @@ public final class VoxelwiseHarmonisation {
 			result.timings.put("total", seconds(t0, System.nanoTime()));
 			result.peakHeapMb = heap.rawPeakMb();
 			result.peakLiveHeapMb = heap.livePeakMb();
-			r.invocation.put("model", saved.source().toString());
-			r.invocation.put("warnings", warnings);
-			final Request req = new Request();
-			req.invocation = r.invocation;
-			req.method = "combat".equals(saved.method()) ? Method.COMBAT : Method.REGRESSION;
-			writeRunJson(dir.resolve("run.json"), req, cohort, names, result, r.runJson);
+			final Map<String, Object> invocation = new LinkedHashMap<>(r.invocation);
+			invocation.put("model", saved.source().toString());
+			invocation.put("warnings", warnings);
+			final RunRecord.Builder record = record("combat".equals(saved.method()) ? Method.COMBAT
+				: Method.REGRESSION, invocation, cohort, names, design, before, after, result);
+			if (addedSite != null) record.addedSite(addedSite.get());
+			record.write(dir);
 			out.commit();
 		}
 		return result;
@@ -656,37 +848,61 @@ public final class VoxelwiseHarmonisation {
 		return name + ".nii.gz";
 	}
 
-	private static void writeSummary(final Path file, final Design d, final double[][] before,
-		final double[][] after, final Result result)
+	/**
+	 * The run record of a voxelwise run (with its per-site rows for summary.csv), but for the
+	 * mask and the record of a site added.
+	 */
+	private static RunRecord.Builder record(final Method method,
+		final Map<String, Object> invocation, final Cohort cohort, final String[] names,
+		final Design d, final double[][] before, final double[][] after, final Result result)
 	{
-		final List<String> header = Arrays.asList("site", "n", "mean_before", "sd_before",
-			"mean_after", "sd_after", "mask_voxels", "harmonised_voxels", "unchanged_nonfinite",
-			"unchanged_constant", "unchanged_constant_in_site");
-		final List<String[]> rows = new ArrayList<>();
+		final List<RunRecord.Input> inputs = new ArrayList<>();
+		for (int j = 0; j < cohort.nSubjects(); j++)
+			inputs.add(new RunRecord.Input(cohort.subjectId(j), cohort.batch(j), cohort.image(j)
+				.toString(), size(cohort.image(j)), names[j]));
+		final Map<String, Long> counts = new LinkedHashMap<>();
+		counts.put("subjects", (long) result.nSubjects);
+		counts.put("sites", (long) result.nSites);
+		counts.put("mask_voxels", result.maskVoxels);
+		for (final Map.Entry<FeatureStatus, Long> e : result.counts.entrySet())
+			counts.put("voxels_" + e.getKey().name().toLowerCase(Locale.ROOT), e.getValue());
+		return RunRecord.builder().method(method.label()).invocation(invocation).manifest(cohort
+			.manifest()).inputs(inputs).counts(counts).timings(result.timings).heap(
+				result.peakHeapMb, result.peakLiveHeapMb, Math.round(Runtime.getRuntime()
+					.maxMemory() / 1048576.0)).chunked(result.chunked).inputReading(
+						new RunRecord.InputReading(result.inputDecodes, cohort.nSubjects(),
+							result.reread)).platform(Parallelization.getTaskExecutor()
+								.getParallelism(), System.getProperty("java.version")).sites(
+									siteSummaries(d, before, after));
+	}
+
+	/**
+	 * summary.csv's rows: per site (then all sites) the mean and SD over subjects of the mean of
+	 * their harmonised voxels, from their sums {@code {sum, sum of squares, count}} before and
+	 * after.
+	 */
+	private static List<RunRecord.SiteSummary> siteSummaries(final Design d,
+		final double[][] before, final double[][] after)
+	{
+		final List<RunRecord.SiteSummary> rows = new ArrayList<>();
 		final int nb = d.nBatches();
-		for (int b = -1; b < nb; b++) {
+		// Sites first, then the total, as a reader scans it.
+		for (int b = 0; b <= nb; b++) {
+			final boolean all = b == nb;
 			final double[] mb = new double[3], ma = new double[3];
 			int count = 0;
 			for (int j = 0; j < d.nSubjects(); j++)
-				if (b < 0 || d.batch(j) == b) {
+				if (all || d.batch(j) == b) {
 					count++;
 					for (int q = 0; q < 3; q++) {
 						mb[q] += before[j][q];
 						ma[q] += after[j][q];
 					}
 				}
-			final boolean all = b < 0;
-			rows.add(new String[] { all ? "(all sites)" : d.batchLevel(b), String.valueOf(count),
-				Csv.formatDouble(mean(mb)), Csv.formatDouble(sd(mb)), Csv.formatDouble(mean(ma)), Csv.formatDouble(sd(ma)),
-				all ? String.valueOf(result.maskVoxels) : "", all ? String.valueOf(result.counts.get(
-					FeatureStatus.HARMONISED)) : "", all ? String.valueOf(result.counts.get(
-						FeatureStatus.NON_FINITE)) : "", all ? String.valueOf(result.counts.get(
-							FeatureStatus.CONSTANT)) : "", all ? String.valueOf(result.counts.get(
-								FeatureStatus.CONSTANT_IN_SITE)) : "" });
+			rows.add(new RunRecord.SiteSummary(all ? RunRecord.ALL_SITES : d.batchLevel(b), count,
+				mean(mb), sd(mb), mean(ma), sd(ma)));
 		}
-		// Sites first, then the total, as a reader scans it.
-		rows.add(rows.remove(0));
-		Csv.write(file, header, rows);
+		return rows;
 	}
 
 	private static double mean(final double[] m) {
@@ -699,70 +915,12 @@ public final class VoxelwiseHarmonisation {
 		return Math.sqrt(Math.max(0, (m[1] - m[2] * mean * mean) / (m[2] - 1)));
 	}
 
-	private static void writeRunJson(final Path file, final Request r, final Cohort cohort,
-		final String[] names, final Result result, final Map<String, Object> more)
-	{
-		final Map<String, Object> json = new LinkedHashMap<>();
-		json.put("harmonij_version", Version.get());
-		json.put("method", r.method.label());
-		json.put("invocation", r.invocation);
-		json.put("manifest", cohort.manifest().toString());
-		if (r.invocation.get("model") == null) json.put("mask", r.mask == null ? null : r.mask
-			.toAbsolutePath().toString());
-		final List<Object> inputs = new ArrayList<>();
-		for (int j = 0; j < cohort.nSubjects(); j++) {
-			final Map<String, Object> in = new LinkedHashMap<>();
-			in.put("subject", cohort.subjectId(j));
-			in.put("batch", cohort.batch(j));
-			in.put("image", cohort.image(j).toString());
-			in.put("bytes", size(cohort.image(j)));
-			in.put("output", names[j]);
-			inputs.add(in);
-		}
-		json.put("inputs", inputs);
-		final Map<String, Object> counts = new LinkedHashMap<>();
-		counts.put("subjects", result.nSubjects);
-		counts.put("sites", result.nSites);
-		counts.put("mask_voxels", result.maskVoxels);
-		for (final Map.Entry<FeatureStatus, Long> e : result.counts.entrySet())
-			counts.put("voxels_" + e.getKey().name().toLowerCase(Locale.ROOT), e.getValue());
-		json.put("counts", counts);
-		final Map<String, Object> timings = new LinkedHashMap<>(result.timings);
-		json.put("timings_s", timings);
-		json.put("peak_heap_mb", result.peakHeapMb);
-		json.put("peak_live_heap_mb", result.peakLiveHeapMb);
-		json.put("max_heap_mb", Math.round(Runtime.getRuntime().maxMemory() / 1048576.0));
-		json.put("chunked", result.chunked);
-		final Map<String, Object> reading = new LinkedHashMap<>();
-		reading.put("decodes", result.inputDecodes);
-		reading.put("decodes_per_input", cohort.nSubjects() == 0 ? 0 : Math.round(100.0 * result
-			.inputDecodes / cohort.nSubjects()) / 100.0);
-		reading.put("reread_for_outside_mask", result.reread);
-		json.put("input_reading", reading);
-		json.put("threads", Parallelization.getTaskExecutor().getParallelism());
-		json.put("java", System.getProperty("java.version"));
-		json.putAll(more);
-		// What the folder holds, with sizes: checked before it is committed, and by anyone after.
-		json.put(OutputFolder.OUTPUTS, OutputFolder.inventory(file.getParent()));
-		writeText(file, JsonWriter.write(json));
-	}
-
 	private static long size(final Path p) {
 		try {
 			return Files.size(p);
 		}
 		catch (final IOException e) {
 			return -1;
-		}
-	}
-
-	static void writeText(final Path file, final String text) {
-		try {
-			Files.write(file, text.getBytes(StandardCharsets.UTF_8),
-				java.nio.file.StandardOpenOption.CREATE_NEW);
-		}
-		catch (final IOException e) {
-			throw new InputException("Cannot write " + file + ": " + WriteFailures.explain(e), e);
 		}
 	}
 

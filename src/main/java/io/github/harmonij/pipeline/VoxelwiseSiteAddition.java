@@ -36,13 +36,29 @@ import io.github.harmonij.model.SavedModel;
 public final class VoxelwiseSiteAddition {
 
 	/**
-	 * What to add and where to write: as for applying a model ({@code model} is the model folder,
-	 * {@code manifest} lists the new site's subjects), plus the empirical Bayes mode.
+	 * What to add and where to write: as for applying a model (its model is the model folder, its
+	 * manifest lists the new site's subjects), plus the empirical Bayes mode. Immutable.
 	 */
-	public static final class Request extends VoxelwiseHarmonisation.ApplyRequest {
+	public static final class Request {
 
-		/** Empirical Bayes mode, or null for the model's own. */
-		public EmpiricalBayes eb;
+		private final VoxelwiseHarmonisation.ApplyRequest apply;
+
+		private final EmpiricalBayes eb;
+
+		private Request(final VoxelwiseHarmonisation.ApplyRequest apply, final EmpiricalBayes eb) {
+			this.apply = apply;
+			this.eb = eb;
+		}
+
+		/**
+		 * @param apply the model, the new site's manifest, the output and how to apply
+		 * @param eb the empirical Bayes mode, or null for the model's own
+		 */
+		public static Request of(final VoxelwiseHarmonisation.ApplyRequest apply,
+			final EmpiricalBayes eb)
+		{
+			return new Request(apply, eb);
+		}
 	}
 
 	private VoxelwiseSiteAddition() {}
@@ -57,23 +73,23 @@ public final class VoxelwiseSiteAddition {
 		final Consumer<String> status, final BooleanSupplier canceled)
 	{
 		final long t0 = System.nanoTime();
-		if (r.out == null) throw new InputException("No output folder given: set out=[folder].");
-		OutputFolder.checkUsable(r.out);
-		final SavedModel saved = SavedModel.read(r.model);
-		if (!saved.voxelwise()) throw new InputException(r.model + " is a table model; use " +
+		final VoxelwiseHarmonisation.ApplyRequest a = r.apply;
+		OutputFolder.checkUsable(a.out());
+		final SavedModel saved = SavedModel.read(a.model());
+		if (!saved.voxelwise()) throw new InputException(a.model() + " is a table model; use " +
 			"add-site-table for tables, or give the model folder of a voxelwise run (OUT/model).");
-		final Cohort cohort = CohortManifest.readForApply(r.manifest, CohortSpec.batch(saved
+		final Cohort cohort = CohortManifest.readForApply(a.manifest(), CohortSpec.batch(saved
 			.batchColumn()).minSubjectsPerBatch(1));
 		final List<String> warnings = new ArrayList<>();
 		final Design design = saved.designForNewSite(cohort.table(), cohort.subjectIds(), cohort
-			.batches(), r.clamp, warnings);
+			.batches(), a.clamp(), warnings);
 		for (final String w : warnings)
 			status.accept("Warning: " + w);
 		final boolean meanOnly = saved.meanOnly();
 		SiteAddition.validate(saved.model(), design, meanOnly);
 		final EmpiricalBayes eb = r.eb != null ? r.eb : saved.eb();
 		final NiftiHeader[] headers = VoxelwiseHarmonisation.checkImages(cohort, saved.grid());
-		final Path abs = r.out.toAbsolutePath().normalize();
+		final Path abs = a.out().toAbsolutePath().normalize();
 		final SiteAddition.Result[] added = new SiteAddition.Result[1];
 		// The images are read once: the site is fitted on them, the extended model is written
 		// into the output's work folder, and the apply that every saved model goes through
@@ -84,26 +100,26 @@ public final class VoxelwiseSiteAddition {
 				canceled);
 			final Map<String, Object> record = new LinkedHashMap<>();
 			record.put("eb", eb.key());
-			record.put("manifest", r.manifest.toAbsolutePath().toString());
+			record.put("manifest", a.manifest().toAbsolutePath().toString());
 			record.put("from_model", saved.source().toString());
 			final Path model = dir.resolve("model");
 			final SavedModel extended;
 			try {
 				Files.createDirectories(model);
 				extended = SavedModel.writeVoxelwiseExtended(model, saved, added[0], record,
-					r.deflateLevel);
+					a.deflateLevel());
 			}
 			catch (final IOException e) {
-				throw new InputException("Cannot write the extended model to " + r.out + ": " + e
+				throw new InputException("Cannot write the extended model to " + a.out() + ": " + e
 					.getMessage());
 			}
-			r.runJson.put("added_site", siteRecord(added[0], eb, abs.resolve("model")));
 			return extended;
 		};
 		final VoxelwiseHarmonisation.Result result;
 		try (HeapMonitor heap = HeapMonitor.start()) {
-			result = VoxelwiseHarmonisation.apply(r, saved, null, cohort, headers, warnings, fit,
-				progress, status, canceled, heap, t0);
+			result = VoxelwiseHarmonisation.apply(a, saved, null, cohort, headers, warnings, fit,
+				() -> siteRecord(added[0], eb, abs.resolve("model")), progress, status, canceled,
+				heap, t0);
 		}
 		return String.format(java.util.Locale.ROOT, "Added site \"%s\" (%d subjects, eb=%s) " +
 			"to the model; %d voxels harmonised by the model were left unchanged for it (not " +

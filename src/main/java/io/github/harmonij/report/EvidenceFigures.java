@@ -11,11 +11,15 @@ import java.awt.image.IndexColorModel;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
 
 import javax.imageio.ImageIO;
 
@@ -229,6 +233,48 @@ public final class EvidenceFigures {
 		plot.setColor(Color.BLACK);
 		plot.addLabel(0.02, 0.08, title);
 		return plot;
+	}
+
+	/**
+	 * Writes box plots of per-feature residuals by site, before (and after) side by side on one
+	 * scale, as {@code NN_name.png}; the sites are ordered by mean residual before.
+	 *
+	 * @param dir an existing folder
+	 * @param names the features' names
+	 * @param before residuals {@code [subject][feature]}
+	 * @param after the same after harmonisation, or null
+	 * @param sites each subject's site
+	 * @param features the features to plot, in this order (files numbered from 01)
+	 * @param canceled checked before each plot
+	 * @throws CancellationException if canceled
+	 */
+	public static void writeBoxPlots(final Path dir, final List<String> names,
+		final double[][] before, final double[][] after, final String[] sites, final int[] features,
+		final BooleanSupplier canceled) throws IOException
+	{
+		for (int i = 0; i < features.length; i++) {
+			if (canceled.getAsBoolean()) throw new CancellationException();
+			final int k = features[i];
+			final double[] b = column(before, k);
+			final double[] a = after != null ? column(after, k) : null;
+			final double[] range = a != null ? range(b, a) : range(b);
+			final List<String> siteOrder = orderByMean(b, sites);
+			final String label = names.get(k) + " residual";
+			final BufferedImage left = image(boxPlot(a != null ? names.get(k) + ": before" : names
+				.get(k), label, b, sites, siteOrder, range));
+			final BufferedImage img = a == null ? left : sideBySide(left, image(boxPlot(names.get(k) +
+				": after", label, a, sites, siteOrder, range)));
+			final String file = String.format(Locale.ROOT, "%02d_%s.png", i + 1, names.get(k)
+				.replaceAll("[^A-Za-z0-9._-]", "_"));
+			Files.write(dir.resolve(file), png(img));
+		}
+	}
+
+	private static double[] column(final double[][] m, final int c) {
+		final double[] v = new double[m.length];
+		for (int j = 0; j < m.length; j++)
+			v[j] = m[j][c];
+		return v;
 	}
 
 	/** @return group names ordered by increasing mean of their finite values */

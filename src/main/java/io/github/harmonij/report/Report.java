@@ -18,12 +18,14 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import com.google.gson.JsonElement;
+
 import io.github.harmonij.core.InputException;
 import io.github.harmonij.io.Csv;
 import io.github.harmonij.io.CsvTable;
-import io.github.harmonij.io.JsonReader;
 import io.github.harmonij.io.NiftiIO;
 import io.github.harmonij.io.NiftiImage;
+import io.github.harmonij.io.RunRecord;
 import io.github.harmonij.io.Version;
 
 /**
@@ -97,7 +99,7 @@ public final class Report {
 	public static String build(final Path run) {
 		final Path evidence = Files.isDirectory(run.resolve("site_effects")) ? run.resolve(
 			"site_effects") : run;
-		final Map<String, Object> json = readJson(run.resolve("run.json"));
+		final RunRecord json = readRecord(run.resolve("run.json"));
 		final CsvTable comparison = csvWithFirstColumn(evidence.resolve("summary.csv"), "measure");
 		final CsvTable tests = csvWithFirstColumn(run.resolve("summary.csv"), "test");
 		final CsvTable perSite = csvWithFirstColumn(run.resolve("summary.csv"), "site");
@@ -260,14 +262,14 @@ public final class Report {
 		}
 	}
 
-	private static void options(final Html h, final Map<String, Object> json) {
+	private static void options(final Html h, final RunRecord json) {
 		h.section("options", "Options and version");
 		if (json == null) {
 			h.p("No run.json was found.");
 			return;
 		}
 		final Map<String, String> flat = new LinkedHashMap<>();
-		flatten("", json, flat);
+		flatten("", json.tree(), flat);
 		final List<String[]> rows = new ArrayList<>();
 		for (final Map.Entry<String, String> e : flat.entrySet())
 			if (!e.getKey().startsWith("inputs")) rows.add(new String[] { e.getKey(), e.getValue() });
@@ -276,33 +278,41 @@ public final class Report {
 			.now()) + " by HarmonIJ " + esc(Version.get()) + ".");
 	}
 
-	@SuppressWarnings("unchecked")
-	private static void flatten(final String prefix, final Object value,
+	private static void flatten(final String prefix, final JsonElement value,
 		final Map<String, String> out)
 	{
-		if (value instanceof Map) for (final Map.Entry<String, Object> e : ((Map<String, Object>) value)
-			.entrySet())
+		if (value.isJsonObject()) for (final Map.Entry<String, JsonElement> e : value
+			.getAsJsonObject().entrySet())
 			flatten(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), e.getValue(), out);
-		else if (value instanceof List && ((List<?>) value).stream().anyMatch(o -> o instanceof Map))
-			out.put(prefix, ((List<?>) value).size() + " entries");
-		else out.put(prefix, value == null ? "" : value instanceof List ? ((List<?>) value).stream()
-			.map(Report::text).collect(Collectors.joining(", ")) : text(value));
+		else if (value.isJsonArray()) {
+			final List<String> items = new ArrayList<>();
+			for (final JsonElement e : value.getAsJsonArray()) {
+				if (e.isJsonObject()) {
+					out.put(prefix, value.getAsJsonArray().size() + " entries");
+					return;
+				}
+				items.add(text(e));
+			}
+			out.put(prefix, String.join(", ", items));
+		}
+		else out.put(prefix, value.isJsonNull() ? "" : text(value));
 	}
 
-	/** JSON numbers come back as doubles: whole ones are shown without ".0". */
-	private static String text(final Object o) {
-		if (o instanceof Double && ((Double) o) == Math.rint((Double) o) && Math.abs(
-			(Double) o) < 1e15) return Long.toString(((Double) o).longValue());
-		return String.valueOf(o);
+	/** Whole numbers are shown without ".0", as they were written. */
+	private static String text(final JsonElement e) {
+		if (e.isJsonNull()) return "null";
+		if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) return e.isJsonPrimitive()
+			? e.getAsString() : e.toString();
+		final double d = e.getAsDouble();
+		if (d == Math.rint(d) && Math.abs(d) < 1e15) return Long.toString((long) d);
+		return String.valueOf(d);
 	}
 
-	@SuppressWarnings("unchecked")
-	private static Map<String, Object> readJson(final Path p) {
+	/** @return the folder's run record, or null if it has none or it cannot be read */
+	private static RunRecord readRecord(final Path p) {
 		if (!Files.exists(p)) return null;
 		try {
-			final Object o = JsonReader.parse(new String(Files.readAllBytes(p),
-				StandardCharsets.UTF_8));
-			return o instanceof Map ? (Map<String, Object>) o : null;
+			return RunRecord.read(new String(Files.readAllBytes(p), StandardCharsets.UTF_8));
 		}
 		catch (final IOException | RuntimeException e) {
 			return null;
@@ -392,25 +402,22 @@ public final class Report {
 
 		final StringBuilder sb = new StringBuilder();
 
-		void open(final Map<String, Object> json) {
-			final Object tableRun = json == null ? null : json.get("harmonisation");
-			final String what = json == null ? "" : json.containsKey("method") ? "Harmonisation (" +
-				json.get("method") + ")" : tableRun instanceof Map ? "Harmonisation of a table (" +
-					((Map<?, ?>) tableRun).get("method") + ")" : String.valueOf(json.getOrDefault(
-						"analysis", ""));
+		void open(final RunRecord json) {
+			final String what = json == null ? "" : json.method() != null ? "Harmonisation (" + json
+				.method() + ")" : json.harmonisation() != null ? "Harmonisation of a table (" + json
+					.harmonisation().method() + ")" : json.analysis() != null ? json.analysis() : "";
 			sb.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
 				.append("<title>HarmonIJ report</title>\n<style>\n").append(CSS).append(
 					"</style>\n</head>\n<body>\n<header><h1>HarmonIJ evidence report</h1>\n");
 			sb.append("<p class=\"meta\">").append(esc(what));
-			if (json != null && json.get("manifest") != null) sb.append(" &middot; cohort <code>")
-				.append(esc(String.valueOf(json.get("manifest")))).append("</code>");
-			if (json != null && json.get("table") != null) sb.append(" &middot; table <code>").append(
-				esc(String.valueOf(json.get("table")))).append("</code>");
-			if (json != null && json.get("harmonised") != null) sb.append(" &middot; harmonised " +
-				"<code>").append(esc(String.valueOf(json.get("harmonised")))).append("</code>");
-			sb.append(" &middot; HarmonIJ ").append(esc(json != null && json.get(
-				"harmonij_version") != null ? String.valueOf(json.get("harmonij_version"))
-					: Version.get())).append("</p></header>\n<main>\n");
+			if (json != null && json.manifest() != null) sb.append(" &middot; cohort <code>")
+				.append(esc(json.manifest())).append("</code>");
+			if (json != null && json.table() != null) sb.append(" &middot; table <code>").append(
+				esc(json.table())).append("</code>");
+			if (json != null && json.harmonised() != null) sb.append(" &middot; harmonised " +
+				"<code>").append(esc(json.harmonised())).append("</code>");
+			sb.append(" &middot; HarmonIJ ").append(esc(json != null && json.version() != null ? json
+				.version() : Version.get())).append("</p></header>\n<main>\n");
 		}
 
 		void section(final String id, final String title) {

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.github.harmonij.io.JsonReader;
+import io.github.harmonij.io.Json;
 import io.github.harmonij.io.NiftiHeader;
 import io.github.harmonij.io.NiftiIO;
 import io.github.harmonij.io.OutputFolder;
@@ -252,7 +252,7 @@ class FaultInjectionIT {
 
 	/** Every file run.json lists is there with its size; nothing else but run.json. */
 	static void assertComplete(final Path out) throws IOException {
-		final Map<?, ?> json = (Map<?, ?>) JsonReader.parse(new String(Files.readAllBytes(out
+		final Map<?, ?> json = (Map<?, ?>) Json.read(new String(Files.readAllBytes(out
 			.resolve("run.json")), StandardCharsets.UTF_8));
 		final List<?> outputs = (List<?>) json.get(OutputFolder.OUTPUTS);
 		assertTrue(outputs.size() >= 2 * 12, out + ": " + outputs.size() + " outputs listed");

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.github.harmonij.cohort.CohortSpec;
+import io.github.harmonij.core.ComBatOptions;
 import io.github.harmonij.core.Progress;
 import io.github.harmonij.io.NiftiHeader;
 import io.github.harmonij.io.NiftiIO;
@@ -160,18 +161,16 @@ class OutOfCoreCliTest {
 	@Test
 	void cancelingOutOfCoreLeavesNothing() {
 		for (final String phase : new String[] { "Fitting", "Harmonising and writing" }) {
-			final VoxelwiseHarmonisation.Request r = new VoxelwiseHarmonisation.Request();
-			r.manifest = manifest;
-			r.spec = CohortSpec.batch("site").covariates("age", "sex").categorical("sex");
-			r.mask = cohort.resolve("mask.nii.gz");
-			r.out = dir.resolve("canceled");
-			r.chunked = true;
+			final VoxelwiseHarmonisation.Request r = VoxelwiseHarmonisation.Request.combat(manifest,
+				CohortSpec.batch("site").covariates("age", "sex").categorical("sex"), ComBatOptions
+					.defaults(), dir.resolve("canceled")).mask(cohort.resolve("mask.nii.gz")).chunked(
+						true).build();
 			final AtomicBoolean cancel = new AtomicBoolean();
 			assertThrows(CancellationException.class, () -> VoxelwiseHarmonisation.run(r,
 				Progress.NONE, s -> {
 					if (s.startsWith(phase)) cancel.set(true);
 				}, cancel::get), phase);
-			assertFalse(Files.exists(r.out), phase);
+			assertFalse(Files.exists(r.out()), phase);
 			noLeftovers();
 		}
 	}

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.github.harmonij.core.Progress;
+import io.github.harmonij.pipeline.VoxelwiseHarmonisation;
 import io.github.harmonij.pipeline.VoxelwiseSiteAddition;
 
 /**
@@ -88,17 +89,15 @@ class VoxelwiseSiteAdditionTest {
 	void canceledWhileFittingLeavesNothing() throws IOException {
 		final Path parent = dir.resolve("cancel");
 		Files.createDirectories(parent);
-		final VoxelwiseSiteAddition.Request r = new VoxelwiseSiteAddition.Request();
-		r.model = model;
-		r.manifest = added;
-		r.out = parent.resolve("out");
+		final VoxelwiseSiteAddition.Request r = VoxelwiseSiteAddition.Request.of(
+			VoxelwiseHarmonisation.ApplyRequest.of(model, added, parent.resolve("out")), null);
 		final AtomicBoolean fitting = new AtomicBoolean();
 		assertThrows(CancellationException.class, () -> VoxelwiseSiteAddition.run(r, Progress.NONE,
 			s -> {
 				if (s.startsWith("Fitting site")) fitting.set(true);
 			}, fitting::get));
 		assertTrue(fitting.get(), "canceled during the fit");
-		assertFalse(Files.exists(r.out));
+		assertFalse(Files.exists(parent.resolve("out")));
 		assertEquals(List.of(), files(parent), "nothing left beside the output either");
 	}
 

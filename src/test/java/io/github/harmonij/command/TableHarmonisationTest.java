@@ -20,9 +20,12 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.github.harmonij.cohort.TableSpec;
 import io.github.harmonij.core.ComBatOptions;
 import io.github.harmonij.core.InputException;
 import io.github.harmonij.core.Progress;
+import io.github.harmonij.pipeline.TableHarmonisation;
+import io.github.harmonij.report.EvidenceFigures;
 
 /**
  * A table harmonisation with a report writes the table, the model and the report folder together
@@ -84,9 +87,10 @@ class TableHarmonisationTest {
 	// -- Helper methods --
 
 	private static String run(final Path out, final File model, final BooleanSupplier canceled) {
-		return TableHarmonisation.run(TABLE, "site", "", "age,sex", "sex", "", 4, "",
-			ComBatOptions.defaults(), null, out.toFile(), model, true, 0.05, Progress.NONE,
-			canceled);
+		return TableHarmonisation.run(TableHarmonisation.Request.combat(TABLE.toPath(), TableSpec
+			.batch("site").covariates("age", "sex").categorical("sex"), ComBatOptions.defaults(), out)
+			.modelOut(model == null ? null : model.toPath()).report(0.05,
+				EvidenceFigures::writeBoxPlots, CohortRequests.REPORT).build(), Progress.NONE, canceled);
 	}
 
 	private static List<String> names(final Path folder) throws IOException {

@@ -234,7 +234,7 @@ class OutputFolderTest {
 
 	private static void writeRunJson(final Path dir) throws IOException {
 		final Map<String, Object> json = Map.of(OutputFolder.OUTPUTS, OutputFolder.inventory(dir));
-		Files.write(dir.resolve("run.json"), JsonWriter.write(json).getBytes(
+		Files.write(dir.resolve("run.json"), Json.write(json).getBytes(
 			StandardCharsets.UTF_8));
 	}
 

@@ -1,15 +1,12 @@
 // SPDX-License-Identifier: MIT
-package io.github.harmonij.command;
+package io.github.harmonij.pipeline;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 
@@ -26,20 +23,197 @@ import io.github.harmonij.core.Progress;
 import io.github.harmonij.core.SiteRegression;
 import io.github.harmonij.core.stats.SiteTests;
 import io.github.harmonij.io.OutputFolder;
+import io.github.harmonij.io.RunRecord;
 import io.github.harmonij.io.UserPaths;
 import io.github.harmonij.io.WriteFailures;
 import io.github.harmonij.model.SavedModel;
-import io.github.harmonij.pipeline.SiteEffectMaps;
-import io.github.harmonij.report.Report;
 
 /**
  * Reads a table, harmonises its feature columns, writes the same table with them replaced (and,
- * if asked, the model and the report of site effects before and after).
+ * if asked, the model and the report of site effects before and after); applies a saved table
+ * model to a table.
  */
-final class TableHarmonisation {
+public final class TableHarmonisation {
 
 	/** Appended to the output table's name (without extension) for its report folder. */
 	static final String REPORT_SUFFIX = "_report";
+
+	/**
+	 * What to harmonise and where to write. Immutable: the commands build it with
+	 * {@link #combat} or {@link #regression} and the optional steps of {@link Builder}.
+	 */
+	public static final class Request {
+
+		private final Path table, out, modelOut;
+
+		private final TableSpec spec;
+
+		private final ComBatOptions combat;
+
+		private final String refBatch;
+
+		private final double q;
+
+		private final BoxPlots plots;
+
+		private final ReportWriter report;
+
+		private Request(final Builder b) {
+			table = b.table;
+			out = b.out;
+			modelOut = b.modelOut;
+			spec = b.spec;
+			combat = b.combat;
+			refBatch = b.refBatch;
+			q = b.q;
+			plots = b.plots;
+			report = b.report;
+		}
+
+		/**
+		 * @param spec the table's columns (site, id, covariates, features)
+		 * @param options ComBat's options, with the reference site if any
+		 * @param out a new file
+		 */
+		public static Builder combat(final Path table, final TableSpec spec,
+			final ComBatOptions options, final Path out)
+		{
+			return new Builder(table, spec, options, options.refBatch(), out);
+		}
+
+		/**
+		 * @param spec the table's columns (site, id, covariates, features)
+		 * @param refBatch the reference site, or null
+		 * @param out a new file
+		 */
+		public static Builder regression(final Path table, final TableSpec spec,
+			final String refBatch, final Path out)
+		{
+			return new Builder(table, spec, null, refBatch, out);
+		}
+	}
+
+	/** The optional steps of a {@link Request}; {@link #build} checks the files. */
+	public static final class Builder {
+
+		private final Path table, out;
+
+		private final TableSpec spec;
+
+		private final ComBatOptions combat;
+
+		private final String refBatch;
+
+		private Path modelOut;
+
+		private double q = SiteEffectMaps.DEFAULT_Q;
+
+		private BoxPlots plots;
+
+		private ReportWriter report;
+
+		private Builder(final Path table, final TableSpec spec, final ComBatOptions combat,
+			final String refBatch, final Path out)
+		{
+			this.table = table;
+			this.spec = spec;
+			this.combat = combat;
+			this.refBatch = refBatch;
+			this.out = out;
+		}
+
+		/** @param file where to save the model (JSON), or null for nowhere */
+		public Builder modelOut(final Path file) {
+			modelOut = file;
+			return this;
+		}
+
+		/**
+		 * Also tests site effects before and after, as Table Site Effects with the same site
+		 * column, covariates and features, into {@link #reportFolder}.
+		 *
+		 * @param fdr the FDR level of the tests
+		 * @param boxPlots draws the residual box plots
+		 * @param writer writes report.html
+		 */
+		public Builder report(final double fdr, final BoxPlots boxPlots, final ReportWriter writer) {
+			q = fdr;
+			plots = boxPlots;
+			report = writer;
+			return this;
+		}
+
+		/**
+		 * @throws InputException if an output is an input, exists, or has no folder; or, with a
+		 *           report, if q is not a rate or the report folder is in the way or holds the
+		 *           model
+		 */
+		public Request build() {
+			UserPaths.checkDistinct(UserPaths.files("out", out.toFile(), "model_out", modelOut ==
+				null ? null : modelOut.toFile()), UserPaths.files("table", table.toFile()));
+			if (Files.exists(out)) throw new InputException(out + " already exists; choose a new " +
+				"output file (nothing was overwritten).");
+			final Path folder = out.toAbsolutePath().getParent();
+			if (folder == null || !Files.isDirectory(folder)) throw new InputException("The " +
+				"folder " + folder + " does not exist; create it or choose another place for " + out
+					.getFileName() + " (nothing was written).");
+			if (modelOut != null && Files.exists(modelOut)) throw new InputException(modelOut +
+				" already exists; choose a new model file (nothing was overwritten).");
+			if (report != null) {
+				final Path reportDir = reportFolder(out);
+				SiteEffectMaps.checkQ(q);
+				checkReportFolder(reportDir, out);
+				if (modelOut != null && modelOut.toAbsolutePath().normalize().startsWith(reportDir
+					.toAbsolutePath().normalize())) throw new InputException("model_out " + modelOut +
+						" is in the report folder " + reportDir + " that report makes for " + out
+							.getFileName() + "; save the model elsewhere (nothing was written).");
+			}
+			return new Request(this);
+		}
+	}
+
+	/**
+	 * What to apply a saved table model to. Immutable: built with {@link #of}, clamping with
+	 * {@link #clamp}.
+	 */
+	public static final class ApplyRequest {
+
+		private final Path model, table, out;
+
+		private final boolean clamp;
+
+		private ApplyRequest(final Path model, final Path table, final Path out,
+			final boolean clamp)
+		{
+			this.model = model;
+			this.table = table;
+			this.out = out;
+			this.clamp = clamp;
+		}
+
+		/**
+		 * @param model the saved model (JSON)
+		 * @param table the table of subjects of the model's sites
+		 * @param out a new file
+		 * @throws InputException if an output is an input, or exists
+		 */
+		public static ApplyRequest of(final Path model, final Path table, final Path out) {
+			UserPaths.checkDistinct(UserPaths.files("out", out.toFile()), UserPaths.files("model",
+				model.toFile(), "table", table.toFile()));
+			if (Files.exists(out)) throw new InputException(out + " already exists; choose a new " +
+				"output file (nothing was overwritten).");
+			return new ApplyRequest(model, table, out, false);
+		}
+
+		/**
+		 * @param clampSmooth clamp smooth covariates to the training range (with a warning)
+		 *          instead of failing
+		 * @return a changed copy
+		 */
+		public ApplyRequest clamp(final boolean clampSmooth) {
+			return new ApplyRequest(model, table, out, clampSmooth);
+		}
+	}
 
 	private TableHarmonisation() {}
 
@@ -49,58 +223,28 @@ final class TableHarmonisation {
 	 * the report folder are put in place in that order, and if one of them fails the ones already
 	 * in place are removed. On bad input, failure or cancel nothing is left.
 	 *
-	 * @param smooth comma-separated smooth covariates (natural cubic splines)
-	 * @param smoothDf degrees of freedom of each smooth covariate
-	 * @param combat ComBat options, or null for the linear site adjustment
-	 * @param modelOut where to save the model (JSON), or null
-	 * @param report also test site effects before and after, as Table Site Effects with the
-	 *          same site column, covariates and features, into {@link #reportFolder}
-	 * @param q the FDR level of the report's tests
 	 * @return a summary line
 	 */
-	static String run(final File table, final String batch, final String id,
-		final String covariates, final String categorical, final String smooth, final int smoothDf,
-		final String features, final ComBatOptions combat, final String refBatch, final File out,
-		final File modelOut, final boolean report, final double q, final Progress progress,
+	public static String run(final Request r, final Progress progress,
 		final BooleanSupplier canceled)
 	{
-		CommandSupport.require(table, "table", "the table (CSV)");
-		CommandSupport.require(out, "out", "the output table (CSV)");
-		UserPaths.checkDistinct(UserPaths.files("out", out, "model_out", modelOut), UserPaths
-			.files("table", table));
-		if (out.exists()) throw new InputException(out + " already exists; choose a new output " +
-			"file (nothing was overwritten).");
-		final Path folder = out.getAbsoluteFile().toPath().getParent();
-		if (folder == null || !Files.isDirectory(folder)) throw new InputException("The folder " +
-			folder + " does not exist; create it or choose another place for " + out.getName() +
-			" (nothing was written).");
-		final boolean saveModel = modelOut != null && !modelOut.getPath().isEmpty();
-		if (saveModel && modelOut.exists()) throw new InputException(modelOut + " already " +
-			"exists; choose a new model file (nothing was overwritten).");
-		final Path reportDir = report ? reportFolder(out.toPath()) : null;
-		if (report) {
-			SiteEffectMaps.checkQ(q);
-			checkReportFolder(reportDir, out.toPath());
-			if (saveModel && modelOut.getAbsoluteFile().toPath().normalize().startsWith(reportDir
-				.toAbsolutePath().normalize())) throw new InputException("model_out " + modelOut +
-					" is in the report folder " + reportDir + " that report makes for " + out
-						.getName() + "; save the model elsewhere (nothing was written).");
-		}
-		final String ref = combat != null ? combat.refBatch() : refBatch;
-		TableSpec spec = TableSpec.batch(batch == null ? "" : batch.trim()).covariates(
-			CommandSupport.list(covariates)).categorical(CommandSupport.list(categorical)).features(
-				CommandSupport.list(features)).meanOnly(combat != null && combat.meanOnly())
-			.regression(combat == null).referenceBatch(ref).smooth(CommandSupport.list(smooth))
-			.smoothDf(smoothDf);
-		if (CommandSupport.blankToNull(id) != null) spec = spec.idColumn(id.trim());
-		final FeatureTable t = FeatureTable.read(table.toPath(), spec, true, false);
+		final ComBatOptions combat = r.combat;
+		final String ref = r.refBatch;
+		final Path out = r.out, modelOut = r.modelOut;
+		final boolean report = r.report != null, saveModel = modelOut != null;
+		final double q = r.q;
+		final Path reportDir = report ? reportFolder(out) : null;
+		final TableSpec spec = r.spec.meanOnly(combat != null && combat.meanOnly()).regression(
+			combat == null).referenceBatch(ref);
+		final Path table = r.table;
+		final FeatureTable t = FeatureTable.read(table, spec, true, false);
 		final long missing = t.nMissing();
 		if (report && missing > 0) throw new InputException(missingForReport(t));
 		if (report) try {
 			SiteTests.validate(t.design(), new int[0]);
 		}
 		catch (final InputException e) {
-			throw new InputException("The report's site tests cannot run on " + table.getName() +
+			throw new InputException("The report's site tests cannot run on " + table.getFileName() +
 				": " + e.getMessage() + " Or harmonise without report (nothing was written).");
 		}
 		final ComBatOptions options = combat == null ? null : combat.withMissingValues(missing > 0);
@@ -113,16 +257,16 @@ final class TableHarmonisation {
 		final double[][] result = new double[t.nSubjects()][t.nFeatures()];
 		fit.apply(in, new FeatureMatrix.DoubleRows(result), progress, canceled);
 		final double seconds = (System.nanoTime() - t0) / 1e9;
-		OutputFolder.checkUsable(out.toPath()); // a folder of that name would be a mistake too
+		OutputFolder.checkUsable(out); // a folder of that name would be a mistake too
 		final TableEffects.Result effects;
 		try (OutputFolder work = report ? OutputFolder.create(reportDir, canceled)
 			: null)
 		{
-			effects = report ? TableEffects.write(work.path(), t, result, out.toPath(), q, true,
-				invocation(combat, ref, modelOut, saveModel), canceled) : null;
+			effects = report ? TableEffects.write(work.path(), t, result, out, q, r.plots, r.report,
+				harmonisation(combat, ref, modelOut), canceled) : null;
 			if (canceled.getAsBoolean()) throw new CancellationException();
-			publish(t, result, out.toPath(), saveModel ? modelOut.toPath() : null, saveModel
-				? () -> SavedModel.writeTable(modelOut.toPath(), fit, t, options) : null, work);
+			publish(t, result, out, modelOut, saveModel ? () -> SavedModel.writeTable(modelOut, fit,
+				t, options) : null, work);
 		}
 		catch (final IOException e) {
 			throw new InputException("Cannot write the report in " + reportDir + ": " +
@@ -139,7 +283,7 @@ final class TableHarmonisation {
 			"missing; each feature was fitted on its non-missing subjects (as sva::ComBat).",
 			missing));
 		if (saveModel) s.append(" Saved the model to ").append(modelOut).append('.');
-		if (report) s.append(" Report: ").append(reportDir.resolve(Report.FILE_NAME)).append("; ")
+		if (report) s.append(" Report: ").append(reportDir.resolve(effects.report)).append("; ")
 			.append(effects.siteEffects(q)).append('.');
 		for (final String note : t.notes())
 			s.append(' ').append(note);
@@ -151,7 +295,7 @@ final class TableHarmonisation {
 	 * with {@code _report}, e.g. {@code volumes_harmonised_report} for
 	 * {@code volumes_harmonised.csv}.
 	 */
-	static Path reportFolder(final Path out) {
+	public static Path reportFolder(final Path out) {
 		final String name = out.getFileName().toString();
 		final int dot = name.lastIndexOf('.');
 		return out.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + REPORT_SUFFIX);
@@ -162,16 +306,11 @@ final class TableHarmonisation {
 	 *
 	 * @return a summary line (with any clamping warnings)
 	 */
-	static String apply(final File model, final File table, final File out, final boolean clamp,
-		final Progress progress, final BooleanSupplier canceled)
+	public static String apply(final ApplyRequest r, final Progress progress,
+		final BooleanSupplier canceled)
 	{
-		CommandSupport.require(model, "model", "the saved model (JSON)");
-		CommandSupport.require(table, "table", "the table (CSV)");
-		CommandSupport.require(out, "out", "the output table (CSV)");
-		UserPaths.checkDistinct(UserPaths.files("out", out), UserPaths.files("model", model,
-			"table", table));
-		if (out.exists()) throw new InputException(out + " already exists; choose a new output " +
-			"file (nothing was overwritten).");
+		final Path model = r.model, table = r.table, out = r.out;
+		final boolean clamp = r.clamp;
 		final SavedModel saved = tableModel(model, "apply");
 		final FeatureTable t = readFor(saved, table);
 		final List<String> warnings = new ArrayList<>();
@@ -182,7 +321,7 @@ final class TableHarmonisation {
 		saved.model().apply(design, t.matrix(), new FeatureMatrix.DoubleRows(result), progress,
 			canceled);
 		final double seconds = (System.nanoTime() - t0) / 1e9;
-		t.writeHarmonised(out.toPath(), result);
+		t.writeHarmonised(out, result);
 		final StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
 			"Applied the %s model %s to %d features of %d subjects in %.3f s; wrote %s.", saved
 				.method(), model, t.nFeatures(), t.nSubjects(), seconds, out));
@@ -195,19 +334,19 @@ final class TableHarmonisation {
 	 * @param forImages the command that takes a voxelwise model instead
 	 * @throws InputException if the model cannot be read or is voxelwise
 	 */
-	static SavedModel tableModel(final File model, final String forImages) {
-		final SavedModel saved = SavedModel.read(model.toPath());
+	static SavedModel tableModel(final Path model, final String forImages) {
+		final SavedModel saved = SavedModel.read(model);
 		if (saved.voxelwise()) throw new InputException(model + " is a voxelwise model; use " +
 			forImages + " for images, or give a model saved by combat-table --model-out.");
 		return saved;
 	}
 
 	/** Reads a table with the columns of a saved table model (its site, id and features). */
-	static FeatureTable readFor(final SavedModel saved, final File table) {
+	static FeatureTable readFor(final SavedModel saved, final Path table) {
 		TableSpec spec = TableSpec.batch(saved.batchColumn()).features(saved.features())
 			.minSubjectsPerBatch(1);
 		if (saved.idColumn() != null) spec = spec.idColumn(saved.idColumn());
-		return FeatureTable.read(table.toPath(), spec, true, true);
+		return FeatureTable.read(table, spec, true, true);
 	}
 
 	// -- Helper methods --
@@ -291,16 +430,13 @@ final class TableHarmonisation {
 	 * How the harmonised table was made, for the report's run.json (which names the two tables
 	 * already).
 	 */
-	private static Map<String, Object> invocation(final ComBatOptions combat, final String ref,
-		final File modelOut, final boolean saveModel)
+	private static RunRecord.Harmonisation harmonisation(final ComBatOptions combat,
+		final String ref, final Path modelOut)
 	{
-		final Map<String, Object> m = new LinkedHashMap<>();
-		m.put("command", combat != null ? "combat-table" : "regress-table");
-		m.put("method", combat != null ? "ComBat" : "linear regression");
-		m.put("options", combat != null ? combat.toString() : "ref_batch=" + (ref == null ? "none"
-			: "\"" + ref + "\""));
-		m.put("model_out", saveModel ? modelOut.getAbsolutePath() : "");
-		return m;
+		return new RunRecord.Harmonisation(combat != null ? "combat-table" : "regress-table",
+			combat != null ? "ComBat" : "linear regression", combat != null ? combat.toString()
+				: "ref_batch=" + (ref == null ? "none" : "\"" + ref + "\""), modelOut == null ? ""
+					: modelOut.toAbsolutePath().toString());
 	}
 
 	/**
