@@ -31,7 +31,7 @@ import io.github.harmonij.model.SavedModel;
  */
 class AddSiteTableCliTest {
 
-	/** The new site's residual effect must drop at least this much. */
+	/** The new site's residual effect must drop at least this much (measured: 2.41 to 0.19). */
 	private static final double GAIN = 5;
 
 	@TempDir
@@ -63,9 +63,8 @@ class AddSiteTableCliTest {
 				.readAllBytes(h4again), StandardCharsets.UTF_8), method);
 			final double before = siteEffect(Csv.read(train), Csv.read(added)), after = siteEffect(Csv
 				.read(h), Csv.read(h4));
-			System.out.printf(Locale.ROOT, "Added 4th site (%s): RMS over features of (S4 mean - " +
-				"S1..S3 mean) in noise SDs, before %.3f, after %.3f%n", method, before, after);
-			assertTrue(after * GAIN < before, method + ": " + before + " -> " + after);
+			assertTrue(after * GAIN < before, method + ", added 4th site: RMS over features of (S4 " +
+				"mean - S1..S3 mean) in noise SDs, before " + before + ", after " + after);
 			final SavedModel old = SavedModel.read(m), ext = SavedModel.read(m2);
 			assertEquals(List.of("S1", "S2", "S3", "S4"), List.of(ext.model().batchLevels()));
 			for (int v = 0; v < old.model().nFeatures(); v++)
