@@ -37,6 +37,14 @@ class EvidenceCliTest {
 	 */
 	static final double AFTER_MAX_PERCENT = 5.0, BEFORE_MIN_PERCENT = 50.0;
 
+	/**
+	 * ComBat keeps the age effect: the age maps before and after must correlate at least this well
+	 * (measured 0.990), and the share of the mask where age is FDR-significant must keep at least
+	 * this fraction of its size before (measured 48.1 % against 52.4 %, 0.92: removing the site
+	 * scales changes each voxel's residual variance a little).
+	 */
+	static final double AGE_MAP_MIN_CORRELATION = 0.9, AGE_KEPT_MIN_FRACTION = 0.8;
+
 	@TempDir
 	static Path dir;
 
@@ -62,15 +70,17 @@ class EvidenceCliTest {
 		final CsvTable s = Csv.read(combat.resolve("site_effects/summary.csv"));
 		final double before = value(s, "site_percent_fdr_significant", 1);
 		final double after = value(s, "site_percent_fdr_significant", 2);
-		System.out.printf("planted site effects, %% of mask voxels FDR-significant: before %.2f, " +
-			"after %.2f; age map correlation %.4f; age significant %.1f %% -> %.1f %%%n", before,
-			after, value(s, "interest_map_correlation", 2), value(s,
-				"interest_percent_fdr_significant", 1), value(s, "interest_percent_fdr_significant",
-					2));
-		assertTrue(before > BEFORE_MIN_PERCENT, "before: " + before);
-		assertTrue(after <= AFTER_MAX_PERCENT, "after: " + after);
+		assertTrue(before > BEFORE_MIN_PERCENT, "% of mask voxels with an FDR-significant site " +
+			"effect before: " + before);
+		assertTrue(after <= AFTER_MAX_PERCENT, "% of mask voxels with an FDR-significant site " +
+			"effect after: " + after);
 		assertTrue(value(s, "site_median_F", 2) < value(s, "site_median_F", 1));
-		assertTrue(value(s, "interest_map_correlation", 2) > 0.9, "age maps should agree");
+		final double correlation = value(s, "interest_map_correlation", 2);
+		assertTrue(correlation > AGE_MAP_MIN_CORRELATION, "age maps should agree: " + correlation);
+		final double ageBefore = value(s, "interest_percent_fdr_significant", 1), ageAfter = value(s,
+			"interest_percent_fdr_significant", 2);
+		assertTrue(ageAfter >= AGE_KEPT_MIN_FRACTION * ageBefore, "% of mask voxels where age is " +
+			"FDR-significant: before " + ageBefore + ", after " + ageAfter);
 		for (final String when : new String[] { "before", "after" })
 			for (final String f : new String[] { "site_F", "site_neglog10p", "site_fdr", "levene_F",
 				"levene_fdr", "interest_t", "interest_neglog10p", "summary.csv", "subjects.csv" })

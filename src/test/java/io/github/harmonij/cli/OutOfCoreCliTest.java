@@ -5,8 +5,6 @@ import static io.github.harmonij.cli.HarmonijCliTest.harmonij;
 import static io.github.harmonij.cli.HarmonijCliTest.list;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -14,8 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -23,18 +19,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.github.harmonij.cohort.CohortSpec;
-import io.github.harmonij.core.ComBatOptions;
-import io.github.harmonij.core.Progress;
 import io.github.harmonij.io.NiftiHeader;
 import io.github.harmonij.io.NiftiIO;
 import io.github.harmonij.io.NiftiImage;
-import io.github.harmonij.pipeline.VoxelwiseHarmonisation;
 
 /**
  * Reading each input once and the out-of-core mode ({@code --chunked}) end to end: the same files
  * as in memory, bit for bit; one decode per input; the voxels outside the mask kept or read again;
- * no temporary block file left after success, failure or cancel.
+ * no temporary block file left after success or failure (after cancel:
+ * {@code pipeline.CanceledRunsTest}).
  */
 class OutOfCoreCliTest {
 
@@ -156,23 +149,6 @@ class OutOfCoreCliTest {
 		assertTrue(failed.err.contains("sub-009.nii.gz") && failed.err.contains("truncated"),
 			failed.err);
 		noLeftovers();
-	}
-
-	@Test
-	void cancelingOutOfCoreLeavesNothing() {
-		for (final String phase : new String[] { "Fitting", "Harmonising and writing" }) {
-			final VoxelwiseHarmonisation.Request r = VoxelwiseHarmonisation.Request.combat(manifest,
-				CohortSpec.batch("site").covariates("age", "sex").categorical("sex"), ComBatOptions
-					.defaults(), dir.resolve("canceled")).mask(cohort.resolve("mask.nii.gz")).chunked(
-						true).build();
-			final AtomicBoolean cancel = new AtomicBoolean();
-			assertThrows(CancellationException.class, () -> VoxelwiseHarmonisation.run(r,
-				Progress.NONE, s -> {
-					if (s.startsWith(phase)) cancel.set(true);
-				}, cancel::get), phase);
-			assertFalse(Files.exists(r.out()), phase);
-			noLeftovers();
-		}
 	}
 
 	// -- Helper methods --

@@ -4,7 +4,6 @@ package io.github.harmonij.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static io.github.harmonij.cli.CliRuns.fail;
 import static io.github.harmonij.cli.CliRuns.run;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -35,6 +34,12 @@ class SavedModelVoxelTest {
 
 	/** Held-out residual site effect may exceed the one-shot one by at most this factor. */
 	private static final double HELD_OUT_FACTOR = 2.0;
+
+	/**
+	 * The trained model applied to held-out subjects must cut their site effect at least this many
+	 * times (measured: from 0.107 to 0.0068, 16 times; the one-shot run on everyone gives 0.0062).
+	 */
+	private static final double HELD_OUT_REMOVAL = 3;
 
 	@TempDir
 	static Path tmp;
@@ -86,13 +91,12 @@ class SavedModelVoxelTest {
 		run("apply", "--model", model.resolve("model"), "--manifest", testCsv, "--out", held);
 		final double before = siteEffect(test, null), oneShot = siteEffect(test, all), heldOut =
 			siteEffect(test, held);
-		System.out.printf("Residual site effect on the %d held-out subjects (RMS over voxels of " +
-			"the per-site mean of harmonised - truth, centred across sites): before %.5f, " +
-			"one-shot on all 36 %.5f, trained on %d and applied %.5f%n", test.size(), before,
-			oneShot, train.size(), heldOut);
-		assertTrue(heldOut < before / 3, "held-out " + heldOut + " vs before " + before);
-		assertTrue(heldOut < HELD_OUT_FACTOR * oneShot, "held-out " + heldOut + " vs one-shot " +
-			oneShot);
+		final String figures = "residual site effect on the " + test.size() + " held-out subjects " +
+			"(RMS over voxels of the per-site mean of harmonised - truth, centred across sites): " +
+			"before " + before + ", one-shot on all 36 " + oneShot + ", trained on " + train.size() +
+			" and applied " + heldOut;
+		assertTrue(heldOut < before / HELD_OUT_REMOVAL, figures);
+		assertTrue(heldOut < HELD_OUT_FACTOR * oneShot, figures);
 	}
 
 	@Test

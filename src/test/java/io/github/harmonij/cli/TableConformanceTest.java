@@ -93,7 +93,6 @@ class TableConformanceTest {
 			}
 		}
 		assertTrue(worst <= MAX_ERROR_IN_SD, name + ": max |ours - sva| / SD = " + worst);
-		System.out.printf("%-45s max |ours - sva| / SD = %.2e%n", name, worst);
 	}
 
 	/**

@@ -51,10 +51,8 @@ class ComBatInvariantsTest {
 					fit.varPooled(v) - 1));
 			}
 		}
-		System.out.printf("eb=none: max |site mean - alpha| %.2e, max |site var / sigma^2 - 1| %.2e%n",
-			maxMean, maxVar);
-		assertEquals(0, maxMean, ALGEBRA_TOL);
-		assertEquals(0, maxVar, ALGEBRA_TOL);
+		assertEquals(0, maxMean, ALGEBRA_TOL, "max |site mean - alpha|");
+		assertEquals(0, maxVar, ALGEBRA_TOL, "max |site var / sigma^2 - 1|");
 	}
 
 	@Test
@@ -78,12 +76,11 @@ class ComBatInvariantsTest {
 			}
 			assertEquals(FeatureStatus.HARMONISED, fit.status(v));
 		}
-		System.out.printf("parametric: max site gap / sigma %.3f (raw %.3f), identity %.1e, " +
-			"iterations %d %d %d%n", maxGap, maxRaw, maxIdentity, fit.iterations(0), fit.iterations(1),
-			fit.iterations(2));
-		assertEquals(0, maxIdentity, ALGEBRA_TOL);
-		assertTrue(maxGap < EB_GAP_FRACTION * maxRaw, "gap " + maxGap + " raw " + maxRaw);
-		assertTrue(fit.iterations(1) > 1);
+		assertEquals(0, maxIdentity, ALGEBRA_TOL, "site mean of z* against (gamma-hat - gamma*) / " +
+			"sqrt(delta*)");
+		assertTrue(maxGap < EB_GAP_FRACTION * maxRaw, "max site gap / sigma " + maxGap +
+			", max |gamma-hat| " + maxRaw);
+		assertTrue(fit.iterations(1) > 1, "EB iterations of site 2: " + fit.iterations(1));
 	}
 
 	@Test
@@ -109,15 +106,13 @@ class ComBatInvariantsTest {
 				for (int j = 0; j < n; j++)
 					y = Math.max(y, Math.abs(twice[j][v] - once[j][v]) / sd);
 			}
-			System.out.printf("second pass %s: max |gamma*| %.2e, max |delta* - 1| %.2e, " +
-				"max |delta-hat - N/(N-K)| %.2e, max change / sigma %.2e%n", eb.key(), g, d, dExact, y);
 			if (eb == EmpiricalBayes.NONE) {
-				assertEquals(0, g, ALGEBRA_TOL);
-				assertEquals(0, dExact, ALGEBRA_TOL);
+				assertEquals(0, g, ALGEBRA_TOL, "eb=none: max |gamma*|");
+				assertEquals(0, dExact, ALGEBRA_TOL, "eb=none: max |delta-hat - N/(N-K)|");
 			}
-			assertTrue(g < SECOND_PASS_TOL, "gamma* " + g);
-			assertTrue(d < SECOND_PASS_TOL, "delta* - 1 " + d);
-			assertTrue(y < SECOND_PASS_TOL, "change " + y);
+			assertTrue(g < SECOND_PASS_TOL, eb.key() + ": max |gamma*| " + g);
+			assertTrue(d < SECOND_PASS_TOL, eb.key() + ": max |delta* - 1| " + d);
+			assertTrue(y < SECOND_PASS_TOL, eb.key() + ": max change / sigma " + y);
 		}
 	}
 
@@ -151,9 +146,7 @@ class ComBatInvariantsTest {
 			worst = Math.max(worst, Math.abs(after.betaHat(SyntheticCohort.GROUP, v) - c.groupEffect[
 				v]) / (sigma / groupSd));
 		}
-		System.out.printf("max |ComBat beta - OLS beta| %.1e; max |beta after - planted| / SE %.2f%n",
-			same, worst);
-		assertEquals(0, same, ALGEBRA_TOL);
+		assertEquals(0, same, ALGEBRA_TOL, "max |ComBat beta - OLS beta|");
 		assertTrue(worst < EFFECT_SE_TOL, "covariate effect off by " + worst + " standard errors");
 	}
 
@@ -196,10 +189,8 @@ class ComBatInvariantsTest {
 				maxDot = Math.max(maxDot, Math.abs(dot));
 			}
 		}
-		System.out.printf("site regression: max |site mean - alpha| %.2e, max |X'r| %.2e%n", maxMean,
-			maxDot);
-		assertEquals(0, maxMean, ALGEBRA_TOL);
-		assertEquals(0, maxDot, ORTHOGONALITY_TOL);
+		assertEquals(0, maxMean, ALGEBRA_TOL, "max |site mean - alpha|");
+		assertEquals(0, maxDot, ORTHOGONALITY_TOL, "max |X'r|");
 	}
 
 	/** X'r sums 120 products of ages (up to 80) with residuals: ~1e-11 of rounding. */

@@ -52,9 +52,8 @@ class ComBatOnePassTest {
 					final Design d = design();
 					final double[][] y = data(d, float32);
 					final double worst = compare(y, d, o, float32);
-					System.out.printf("%s %-50s max |one-pass - two-pass| / SD %.2e%n", float32
-						? "float32" : "float64", o, worst);
-					assertTrue(worst <= ONE_PASS_TOL, o + ": " + worst);
+					assertTrue(worst <= ONE_PASS_TOL, (float32 ? "float32 " : "float64 ") + o +
+						": max |one-pass - two-pass| / SD " + worst);
 				}));
 		return tests.stream();
 	}

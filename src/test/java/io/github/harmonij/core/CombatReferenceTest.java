@@ -74,7 +74,6 @@ class CombatReferenceTest {
 				for (int j = 0; j < n; j++)
 					for (int v = 0; v < rows[0].length; v++)
 						max = Math.max(max, Math.abs(rows[j][v] - expected[j][v]));
-				System.out.printf("%-75s %s max |diff| %.2e%n", name, o, max);
 				assertTrue(max <= REFERENCE_TOL, name + ": max |ours - reference| = " + max);
 			}));
 	}

@@ -66,8 +66,8 @@ class EscapeKeyIT {
 		assertTrue(Files.isRegularFile(app.resolve("ij.jar")), "packaged app at " + app);
 		XDisplay.require("xdotool");
 		cohort = tmp.resolve("sim");
-		assertEquals(0, harmonij("simulate", "--out", cohort.toString(), "--subjects", "24",
-			"--sites", "3", "--seed", "1"));
+		harmonij("simulate", "--out", cohort.toString(), "--subjects", "24", "--sites", "3",
+			"--seed", "1");
 	}
 
 	@Test
@@ -150,7 +150,6 @@ class EscapeKeyIT {
 				final long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - pressed);
 				r.setProperty("esc_to_report_ms", String.valueOf(ms));
 				r.setProperty("window_after", String.valueOf(imageJWindow(x)));
-				System.out.println("EscapeKeyIT " + mode + ": " + r);
 				return r;
 			}
 			finally {
@@ -196,11 +195,11 @@ class EscapeKeyIT {
 		return Files.exists(log) ? Files.readString(log) : "";
 	}
 
-	private static int harmonij(final String... args) {
+	/** Runs {@code harmonij args...} in this JVM and asserts exit 0, with what it printed. */
+	private static void harmonij(final String... args) {
 		final ByteArrayOutputStream out = new ByteArrayOutputStream();
 		final PrintStream ps = new PrintStream(out, true);
-		final int status = new Harmonij(ps, ps).execute(args);
-		if (status != 0) System.err.println(out.toString(StandardCharsets.UTF_8));
-		return status;
+		assertEquals(0, new Harmonij(ps, ps).execute(args), String.join(" ", args) + ":\n" + out
+			.toString(StandardCharsets.UTF_8));
 	}
 }

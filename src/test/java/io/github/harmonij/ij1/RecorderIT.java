@@ -51,8 +51,8 @@ class RecorderIT {
 		assertTrue(Files.isRegularFile(app.resolve("ij.jar")), "packaged app at " + app);
 		XDisplay.require();
 		cohort = tmp.resolve("sim");
-		assertEquals(0, harmonij("simulate", "--out", cohort.toString(), "--subjects", "8",
-			"--sites", "2", "--seed", "4"));
+		harmonij("simulate", "--out", cohort.toString(), "--subjects", "8", "--sites", "2",
+			"--seed", "4");
 	}
 
 	@Test
@@ -74,7 +74,6 @@ class RecorderIT {
 			.matcher(text);
 		assertTrue(m.find(), "a run(...) line in the recorder:\n" + text);
 		final String options = m.group(1);
-		System.out.println("Recorded: " + m.group(0));
 		for (final String key : new String[] { "manifest=", "batch=site", "covariates=age,sex",
 			"categorical=sex", "mask=", "eb=parametric", "mean_only", "out=" })
 			assertTrue(options.contains(key), key + " in " + options);
@@ -90,8 +89,7 @@ class RecorderIT {
 			cmd.addAll(List.of(MacroRunner.class.getName(), macro.toString()));
 			run(x, cmd, "replay");
 		}
-		assertEquals(0, harmonij("run", LABEL, options.replace(dialogOut.toString(), runOut
-			.toString())));
+		harmonij("run", LABEL, options.replace(dialogOut.toString(), runOut.toString()));
 
 		for (final Path other : new Path[] { replayOut, runOut }) {
 			assertArrayEquals(Files.readAllBytes(dialogOut.resolve("summary.csv")), Files
@@ -108,12 +106,12 @@ class RecorderIT {
 
 	// -- Helper methods --
 
-	private static int harmonij(final String... args) {
+	/** Runs {@code harmonij args...} in this JVM and asserts exit 0, with what it printed. */
+	private static void harmonij(final String... args) {
 		final ByteArrayOutputStream out = new ByteArrayOutputStream();
 		final PrintStream ps = new PrintStream(out, true);
-		final int status = new Harmonij(ps, ps).execute(args);
-		if (status != 0) System.err.println(out.toString(StandardCharsets.UTF_8));
-		return status;
+		assertEquals(0, new Harmonij(ps, ps).execute(args), String.join(" ", args) + ":\n" + out
+			.toString(StandardCharsets.UTF_8));
 	}
 
 	private static void run(final XDisplay x, final List<String> cmd, final String name)

@@ -15,9 +15,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
@@ -50,7 +48,6 @@ class GzipIntegrityTest {
 		final byte[] good = Files.readAllBytes(conformance("nibabel/someones_anatomy.nii.gz"));
 		final int start = deflateStart(good), end = good.length - 8;
 		final Random random = new Random(SEED);
-		final Map<String, Integer> kinds = new TreeMap<>();
 		for (int i = 0; i < FLIPS; i++) {
 			final int at = start + random.nextInt(end - start);
 			final byte[] bad = good.clone();
@@ -60,13 +57,10 @@ class GzipIntegrityTest {
 			final InputException e = assertThrows(InputException.class, () -> NiftiIO.read(p),
 				"byte " + at + " flipped");
 			final String m = e.getMessage();
-			assertTrue(m.startsWith(p.toString()), "names the file first: " + m);
+			assertTrue(m.startsWith(p + " is damaged: "), "names the file first, as damaged: " + m);
 			assertTrue(m.contains("Copy it again"), "says what to do: " + m);
 			assertFalse(m.contains("ZipException") || m.contains("java."), "raw exception: " + m);
-			kinds.merge(m.substring(p.toString().length()).replaceAll("[(\\d].*", ""), 1,
-				Integer::sum);
 		}
-		System.out.println("Refusals of " + FLIPS + " flipped files: " + kinds);
 	}
 
 	@Test

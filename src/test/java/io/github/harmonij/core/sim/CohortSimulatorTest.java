@@ -12,6 +12,12 @@ import org.junit.jupiter.api.Test;
 
 class CohortSimulatorTest {
 
+	/**
+	 * The planted site effect must spread the site means at least this many times as much as the
+	 * truth's own spread (sampling and the sites' age mix): measured 0.054 against 0.028.
+	 */
+	static final double SITE_EFFECT_OVER_TRUTH = 1.5;
+
 	/** A 20x24x18 grid at 4 mm around the MNI origin, GM a smooth blob inside an ellipsoid mask. */
 	static CohortSimulator.Template blobTemplate() {
 		final int nx = 20, ny = 24, nz = 18;
@@ -102,10 +108,8 @@ class CohortSimulatorTest {
 		}
 		truthSpread /= m;
 		effectSpread /= m;
-		System.out.printf("voxelwise spread of the site means: truth %.4f, site effect %.4f%n",
-			truthSpread, effectSpread);
-		assertTrue(effectSpread > 1.5 * truthSpread, "site effect " + effectSpread + " vs truth " +
-			truthSpread);
+		assertTrue(effectSpread > SITE_EFFECT_OVER_TRUTH * truthSpread, "mean spread of the site " +
+			"means over the mask: site effect " + effectSpread + ", truth " + truthSpread);
 	}
 
 	private static double spread(final double[][] sums, final int[] count, final int v) {

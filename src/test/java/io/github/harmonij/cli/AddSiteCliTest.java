@@ -3,8 +3,6 @@ package io.github.harmonij.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -15,8 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -24,16 +20,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.github.harmonij.core.Progress;
-import io.github.harmonij.pipeline.VoxelwiseHarmonisation;
-import io.github.harmonij.pipeline.VoxelwiseSiteAddition;
-
 /**
- * add-site on images: the new site's images are read once, for the fit and the harmonisation;
- * the harmonised images are those the extended model gives through {@code apply}, bit for bit;
- * a run canceled while fitting leaves nothing in the output folder's place.
+ * {@code harmonij add-site} on images: the new site's images are read once, for the fit and the
+ * harmonisation; the harmonised images are those the extended model gives through {@code apply},
+ * bit for bit. (A run canceled while fitting: {@code pipeline.CanceledRunsTest}.)
  */
-class VoxelwiseSiteAdditionTest {
+class AddSiteCliTest {
 
 	@TempDir
 	static Path dir;
@@ -83,22 +75,6 @@ class VoxelwiseSiteAdditionTest {
 				.readAllBytes(out.resolve("harmonised").resolve(f)), f);
 		assertEquals(Files.readAllLines(again.resolve("summary.csv")), Files.readAllLines(out
 			.resolve("summary.csv")));
-	}
-
-	@Test
-	void canceledWhileFittingLeavesNothing() throws IOException {
-		final Path parent = dir.resolve("cancel");
-		Files.createDirectories(parent);
-		final VoxelwiseSiteAddition.Request r = VoxelwiseSiteAddition.Request.of(
-			VoxelwiseHarmonisation.ApplyRequest.of(model, added, parent.resolve("out")), null);
-		final AtomicBoolean fitting = new AtomicBoolean();
-		assertThrows(CancellationException.class, () -> VoxelwiseSiteAddition.run(r, Progress.NONE,
-			s -> {
-				if (s.startsWith("Fitting site")) fitting.set(true);
-			}, fitting::get));
-		assertTrue(fitting.get(), "canceled during the fit");
-		assertFalse(Files.exists(parent.resolve("out")));
-		assertEquals(List.of(), files(parent), "nothing left beside the output either");
 	}
 
 	// -- Helper methods --
