@@ -68,6 +68,27 @@ public final class HarmonisationMethod {
 		return name;
 	}
 
+	/** @return "ComBat" or "linear regression", as run records and messages name the method */
+	public String label() {
+		return label(name);
+	}
+
+	/**
+	 * @param name a method's {@link #name()}, as a saved model records it
+	 * @return its {@link #label()}
+	 * @throws IllegalArgumentException for a name no method has
+	 */
+	public static String label(final String name) {
+		switch (name) {
+			case "combat":
+				return "ComBat";
+			case "regression":
+				return "linear regression";
+			default:
+				throw new IllegalArgumentException("no harmonisation method is named " + name);
+		}
+	}
+
 	/** @return the mean model's name ("ols") */
 	public String meanModel() {
 		return mean.name();

@@ -12,15 +12,14 @@ import java.util.function.BooleanSupplier;
 
 import io.github.harmonij.cohort.FeatureTable;
 import io.github.harmonij.cohort.TableSpec;
-import io.github.harmonij.core.ComBat;
 import io.github.harmonij.core.ComBatOptions;
 import io.github.harmonij.core.Design;
 import io.github.harmonij.core.FeatureMatrix;
 import io.github.harmonij.core.FeatureStatus;
 import io.github.harmonij.core.HarmonisationFit;
+import io.github.harmonij.core.HarmonisationMethod;
 import io.github.harmonij.core.InputException;
 import io.github.harmonij.core.Progress;
-import io.github.harmonij.core.SiteRegression;
 import io.github.harmonij.core.stats.SiteTests;
 import io.github.harmonij.io.OutputFolder;
 import io.github.harmonij.io.RunRecord;
@@ -247,13 +246,14 @@ public final class TableHarmonisation {
 			throw new InputException("The report's site tests cannot run on " + table.getFileName() +
 				": " + e.getMessage() + " Or harmonise without report (nothing was written).");
 		}
-		final ComBatOptions options = combat == null ? null : combat.withMissingValues(missing > 0);
-		if (combat != null) ComBat.validate(t.design(), options);
-		else SiteRegression.validate(t.design(), ref);
+		// missing cells are fitted around (sva's missing-value path), as the table has them
+		final HarmonisationMethod method = combat == null ? HarmonisationMethod.siteRegression(ref,
+			missing > 0) : HarmonisationMethod.combat(combat.withMissingValues(missing > 0));
+		final ComBatOptions options = method.combatOptions();
+		method.validate(t.design());
 		final long t0 = System.nanoTime();
 		final FeatureMatrix.DoubleRows in = t.matrix();
-		final HarmonisationFit fit = combat != null ? ComBat.fit(in, t.design(), options, progress,
-			canceled) : SiteRegression.fit(in, t.design(), ref, missing > 0, progress, canceled);
+		final HarmonisationFit fit = method.fit(in, t.design(), progress, canceled);
 		final double[][] result = new double[t.nSubjects()][t.nFeatures()];
 		fit.apply(in, new FeatureMatrix.DoubleRows(result), progress, canceled);
 		final double seconds = (System.nanoTime() - t0) / 1e9;

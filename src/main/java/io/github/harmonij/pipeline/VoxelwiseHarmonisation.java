@@ -25,16 +25,15 @@ import io.github.harmonij.cohort.Cohort;
 import io.github.harmonij.cohort.CohortManifest;
 import io.github.harmonij.cohort.CohortMatrix;
 import io.github.harmonij.cohort.CohortSpec;
-import io.github.harmonij.core.ComBat;
 import io.github.harmonij.core.ComBatOptions;
 import io.github.harmonij.core.Design;
 import io.github.harmonij.core.FeatureMatrix;
 import io.github.harmonij.core.FeatureStatus;
 import io.github.harmonij.core.HarmonisationFit;
+import io.github.harmonij.core.HarmonisationMethod;
 import io.github.harmonij.core.HarmonisationModel;
 import io.github.harmonij.core.InputException;
 import io.github.harmonij.core.Progress;
-import io.github.harmonij.core.SiteRegression;
 import io.github.harmonij.core.stats.SiteTestResult;
 import io.github.harmonij.core.stats.SiteTests;
 import io.github.harmonij.io.NiftiHeader;
@@ -64,21 +63,6 @@ import io.github.harmonij.model.SavedModel;
  */
 public final class VoxelwiseHarmonisation {
 
-	/** The two methods. */
-	public enum Method {
-		COMBAT("ComBat"), REGRESSION("linear regression");
-
-		private final String label;
-
-		Method(final String label) {
-			this.label = label;
-		}
-
-		public String label() {
-			return label;
-		}
-	}
-
 	/**
 	 * What to run and where to write. Immutable: the commands build it from their parameters with
 	 * {@link #combat} or {@link #regression} and the optional steps of {@link Builder}.
@@ -91,9 +75,7 @@ public final class VoxelwiseHarmonisation {
 
 		private final Path mask;
 
-		private final Method method;
-
-		private final ComBatOptions combat;
+		private final HarmonisationMethod method;
 
 		private final Path out;
 
@@ -114,7 +96,6 @@ public final class VoxelwiseHarmonisation {
 			spec = b.spec;
 			mask = b.mask;
 			method = b.method;
-			combat = b.combat;
 			out = b.out;
 			invocation = Collections.unmodifiableMap(new LinkedHashMap<>(b.invocation));
 			deflateLevel = b.deflateLevel;
@@ -133,7 +114,8 @@ public final class VoxelwiseHarmonisation {
 		public static Builder combat(final Path manifest, final CohortSpec spec,
 			final ComBatOptions options, final Path out)
 		{
-			return new Builder(manifest, spec, Method.COMBAT, options, out);
+			return new Builder(manifest, options.meanOnly() ? spec.meanOnly(true) : spec,
+				HarmonisationMethod.combat(options), out);
 		}
 
 		/**
@@ -143,7 +125,9 @@ public final class VoxelwiseHarmonisation {
 		public static Builder regression(final Path manifest, final CohortSpec spec,
 			final Path out)
 		{
-			return new Builder(manifest, spec, Method.REGRESSION, null, out);
+			final CohortSpec s = spec.regression(true);
+			return new Builder(manifest, s, HarmonisationMethod.siteRegression(s.referenceBatch(),
+				false), out);
 		}
 
 		/** @return the output folder */
@@ -159,9 +143,7 @@ public final class VoxelwiseHarmonisation {
 
 		private final CohortSpec spec;
 
-		private final Method method;
-
-		private final ComBatOptions combat;
+		private final HarmonisationMethod method;
 
 		private Path mask;
 
@@ -177,13 +159,13 @@ public final class VoxelwiseHarmonisation {
 
 		private ReportWriter report;
 
-		private Builder(final Path manifest, final CohortSpec spec, final Method method,
-			final ComBatOptions combat, final Path out)
+		/** @param spec the manifest's columns as the method needs them (its checks, its messages) */
+		private Builder(final Path manifest, final CohortSpec spec,
+			final HarmonisationMethod method, final Path out)
 		{
 			this.manifest = manifest;
 			this.spec = spec;
 			this.method = method;
-			this.combat = combat;
 			this.out = out;
 		}
 
@@ -325,14 +307,11 @@ public final class VoxelwiseHarmonisation {
 	{
 		final long t0 = System.nanoTime();
 		OutputFolder.checkUsable(r.out);
-		final CohortSpec spec = r.method == Method.COMBAT ? r.combat.meanOnly() ? r.spec.meanOnly(
-			true) : r.spec : r.spec.regression(true);
-		final String ref = r.method == Method.COMBAT ? r.combat.refBatch() : spec.referenceBatch();
-		final Cohort cohort = CohortManifest.read(r.manifest, ref == null ? spec : spec
+		final String ref = r.method.refBatch();
+		final Cohort cohort = CohortManifest.read(r.manifest, ref == null ? r.spec : r.spec
 			.referenceBatch(ref));
 		final Design design = cohort.design();
-		if (r.method == Method.COMBAT) ComBat.validate(design, r.combat);
-		else SiteRegression.validate(design, ref);
+		r.method.validate(design);
 		final int[] interest = r.siteEffects ? SiteEffectMaps.prepare(cohort, r.interest, r.q)
 			: new int[0];
 		final int n = cohort.nSubjects();
@@ -364,8 +343,7 @@ public final class VoxelwiseHarmonisation {
 				status.accept("Fitting " + r.method.label() + " to " + n + " subjects x " +
 					index.length + " voxels" + (cm.spilled() ? " (out of core)" : ""));
 				final FeatureMatrix matrix = cm.matrix();
-				fit = r.method == Method.COMBAT ? ComBat.fit(matrix, design, r.combat, progress,
-					canceled) : SiteRegression.fit(matrix, design, ref, progress, canceled);
+				fit = r.method.fit(matrix, design, progress, canceled);
 				tFit = System.nanoTime();
 				// The matrix stays as read: each subject's row is harmonised when its images are
 				// written (original and difference come from the same row), and the site tests
@@ -390,8 +368,8 @@ public final class VoxelwiseHarmonisation {
 			}
 			deleteIfEmpty(spill);
 			createDirectories(dir.resolve("model"));
-			SavedModel.writeVoxelwise(dir.resolve("model"), fit, r.method == Method.COMBAT ? r.combat
-				: null, cohort, first, mask, index, r.deflateLevel);
+			SavedModel.writeVoxelwise(dir.resolve("model"), fit, r.method.combatOptions(), cohort,
+				first, mask, index, r.deflateLevel);
 			final long tWrite = System.nanoTime();
 
 			result.out = r.out;
@@ -406,7 +384,7 @@ public final class VoxelwiseHarmonisation {
 			result.timings.put("total", seconds(t0, System.nanoTime()));
 			result.peakHeapMb = heap.rawPeakMb();
 			result.peakLiveHeapMb = heap.livePeakMb();
-			record(r.method, r.invocation, cohort, names, design, before, after, result).mask(r.mask)
+			record(r.method.label(), r.invocation, cohort, names, design, before, after, result).mask(r.mask)
 				.write(dir);
 			if (r.report != null) {
 				status.accept("Writing the report");
@@ -804,8 +782,8 @@ public final class VoxelwiseHarmonisation {
 			final Map<String, Object> invocation = new LinkedHashMap<>(r.invocation);
 			invocation.put("model", saved.source().toString());
 			invocation.put("warnings", warnings);
-			final RunRecord.Builder record = record("combat".equals(saved.method()) ? Method.COMBAT
-				: Method.REGRESSION, invocation, cohort, names, design, before, after, result);
+			final RunRecord.Builder record = record(HarmonisationMethod.label(saved.method()),
+				invocation, cohort, names, design, before, after, result);
 			if (addedSite != null) record.addedSite(addedSite.get());
 			record.write(dir);
 			out.commit();
@@ -852,7 +830,8 @@ public final class VoxelwiseHarmonisation {
 	 * The run record of a voxelwise run (with its per-site rows for summary.csv), but for the
 	 * mask and the record of a site added.
 	 */
-	private static RunRecord.Builder record(final Method method,
+	/** @param method the method's label, as {@link HarmonisationMethod#label()} */
+	private static RunRecord.Builder record(final String method,
 		final Map<String, Object> invocation, final Cohort cohort, final String[] names,
 		final Design d, final double[][] before, final double[][] after, final Result result)
 	{
@@ -866,7 +845,7 @@ public final class VoxelwiseHarmonisation {
 		counts.put("mask_voxels", result.maskVoxels);
 		for (final Map.Entry<FeatureStatus, Long> e : result.counts.entrySet())
 			counts.put("voxels_" + e.getKey().name().toLowerCase(Locale.ROOT), e.getValue());
-		return RunRecord.builder().method(method.label()).invocation(invocation).manifest(cohort
+		return RunRecord.builder().method(method).invocation(invocation).manifest(cohort
 			.manifest()).inputs(inputs).counts(counts).timings(result.timings).heap(
 				result.peakHeapMb, result.peakLiveHeapMb, Math.round(Runtime.getRuntime()
 					.maxMemory() / 1048576.0)).chunked(result.chunked).inputReading(
