@@ -64,7 +64,8 @@ public class CompareScansCommand extends ContextCommand {
 			CommandSupport.require(scan_b, "scan_b", "the second scan (NIfTI)");
 			final boolean write = out != null && !out.getPath().isEmpty();
 			if (write) OutputFolder.checkUsable(out.toPath());
-			status.showStatus("Comparing " + scan_a.getName() + " and " + scan_b.getName());
+			final String[] names = ScanPair.names(scan_a.toPath(), scan_b.toPath());
+			status.showStatus("Comparing " + names[0] + " and " + names[1]);
 			final ScanPair pair = ScanPair.read(scan_a.toPath(), scan_b.toPath(), mask == null ||
 				mask.getPath().isEmpty() ? null : mask.toPath());
 			final ScanComparison c = ScanComparison.compare(pair.a().data(), pair.b().data(), pair

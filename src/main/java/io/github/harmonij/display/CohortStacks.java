@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
 package io.github.harmonij.display;
 
+import java.awt.Color;
 import java.awt.Rectangle;
 import java.awt.image.IndexColorModel;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
-import ij.IJ;
 import ij.ImagePlus;
 import ij.ImageStack;
 import ij.gui.ImageCanvas;
@@ -15,6 +15,7 @@ import ij.gui.ImageWindow;
 import ij.process.LUT;
 
 import io.github.harmonij.core.InputException;
+import io.github.harmonij.ij1.LogLines;
 import io.github.harmonij.ij1.NiftiImagePlus;
 import io.github.harmonij.io.NiftiIO;
 import io.github.harmonij.io.NiftiImage;
@@ -78,15 +79,25 @@ public final class CohortStacks {
 	}
 
 	/**
-	 * Shows a stack of signed values with {@link #divergingLut()} and a range symmetric about zero
-	 * (the 99.5th percentile of |value|).
+	 * Shows a stack of signed values with {@link #divergingLut()}, a range symmetric about zero
+	 * (the 99.5th percentile of |value|) and a calibration bar labelled {@code label}.
 	 */
-	public static void showAsDifference(final ImagePlus imp) {
+	public static void showAsDifference(final ImagePlus imp, final String label) {
 		final double[] r = percentileRange(imp, 0.5, 99.5);
-		double m = Math.max(Math.abs(r[0]), Math.abs(r[1]));
-		if (m == 0) m = 1;
+		showAsDifference(imp, Math.max(Math.abs(r[0]), Math.abs(r[1])), label);
+	}
+
+	/**
+	 * Shows a stack of signed values with {@link #divergingLut()} from {@code -maxAbs} to
+	 * {@code maxAbs} (-1 to 1 if it is 0) and a calibration bar labelled {@code label}.
+	 */
+	public static void showAsDifference(final ImagePlus imp, final double maxAbs,
+		final String label)
+	{
+		final double m = maxAbs > 0 ? maxAbs : 1;
 		imp.setLut(divergingLut());
 		imp.setDisplayRange(-m, m);
+		imp.setOverlay(CalibrationBars.bar(imp, divergingLut(), -m, m, label, Color.BLACK));
 	}
 
 	/**
@@ -139,7 +150,9 @@ public final class CohortStacks {
 		final double mag = Math.max(1, Math.floor(size / (double) Math.max(w, h) * 4) / 4);
 		final ImageCanvas canvas = win.getCanvas();
 		canvas.setMagnification(mag);
-		canvas.setSize((int) (w * mag), (int) (h * mag));
+		// Rounded up: a canvas one pixel short (91 x 3.5 = 318.5) shows 90 columns, at 349 %,
+		// and cuts off the right edge, where the calibration bar is.
+		canvas.setSize((int) Math.ceil(w * mag), (int) Math.ceil(h * mag));
 		canvas.setSourceRect(new Rectangle(0, 0, w, h));
 		win.pack();
 		// setNextLocation can be taken by another window opening at the same time: place it again.
@@ -182,7 +195,7 @@ public final class CohortStacks {
 		Arrays.sort(sample, 0, count);
 		final double a = sample[(int) Math.min(count - 1, Math.floor(lo / 100 * count))];
 		final double b = sample[(int) Math.min(count - 1, Math.floor(hi / 100 * count))];
-		if (a == b) IJ.log("HarmonIJ: " + imp.getTitle() + " is constant (" + a + ")");
+		if (a == b) LogLines.log("HarmonIJ: " + imp.getTitle() + " is constant (" + a + ")");
 		return a < b ? new double[] { a, b } : new double[] { a, a + 1 };
 	}
 }

@@ -6,9 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
-import ij.IJ;
 
 import io.github.harmonij.core.InputException;
+import io.github.harmonij.ij1.LogLines;
 
 /**
  * What the ImageJ 1.x menu shows after a command finished: the commands themselves stay headless
@@ -19,6 +19,9 @@ import io.github.harmonij.core.InputException;
 public final class ResultDisplays {
 
 	private static final String COMMANDS = "io.github.harmonij.command.";
+
+	/** Title of the table of Site Effect Maps' summary.csv. */
+	private static final String EFFECTS = "HarmonIJ site effects summary";
 
 	private ResultDisplays() {}
 
@@ -55,9 +58,12 @@ public final class ResultDisplays {
 					ResultViewer.showRun(path(inputs, "out"));
 					break;
 				case "SiteEffectMapsCommand": {
-					SiteEffectViewer.show(path(inputs, "out"), 10, 110, 340);
-					ResultViewer.showTable(path(inputs, "out").resolve("summary.csv"),
-						"HarmonIJ site effects summary");
+					final int right = SiteEffectViewer.show(path(inputs, "out"), 10, 110, 340);
+					ResultViewer.showTable(path(inputs, "out").resolve("summary.csv"), EFFECTS);
+					// under the maps (at most 340 pixels and a window's frame), not over them
+					final java.awt.Window table = ij.WindowManager.getWindow(EFFECTS);
+					if (table != null) table.setBounds(10, 520, 880, 170);
+					ResultViewer.placeLog(right, 110, 300);
 					break;
 				}
 				case "HarmoniseTableCommand":
@@ -76,7 +82,7 @@ public final class ResultDisplays {
 			}
 		}
 		catch (final InputException e) {
-			IJ.log("HarmonIJ: the results are not shown: " + e.getMessage());
+			LogLines.log("HarmonIJ: the results are not shown: " + e.getMessage());
 		}
 	}
 

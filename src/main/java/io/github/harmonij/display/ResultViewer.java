@@ -16,6 +16,7 @@ import ij.ImagePlus;
 import ij.measure.ResultsTable;
 
 import io.github.harmonij.core.InputException;
+import io.github.harmonij.ij1.LogLines;
 import io.github.harmonij.io.Csv;
 import io.github.harmonij.io.CsvTable;
 import io.github.harmonij.io.RunRecord;
@@ -26,6 +27,12 @@ import io.github.harmonij.io.RunRecord;
  * diverging lookup table, the per-site mean difference, and summary.csv as a Results table.
  */
 public final class ResultViewer {
+
+	/** The label of the difference maps' calibration bar. */
+	private static final String DIFFERENCE = "harmonised - original";
+
+	/** Top and height of the summary table's window. */
+	private static final int SUMMARY_Y = 110, SUMMARY_HEIGHT = 190;
 
 	/** Left edge of the summary table: right of the image windows. */
 	private static int summaryX = 760;
@@ -59,6 +66,7 @@ public final class ResultViewer {
 			site[j] = siteIndex.computeIfAbsent(in.batch(), k -> siteIndex.size());
 		}
 		final String method = String.valueOf(run.method());
+		int rowTop = 110;
 		try {
 			final ImagePlus before = CohortStacks.cohort("Original cohort", originals, labels);
 			final ImagePlus after = CohortStacks.cohort("Harmonised (" + method + ")", harmonised,
@@ -66,11 +74,10 @@ public final class ResultViewer {
 			CohortStacks.sameDisplayRange(before, after);
 			final ImagePlus diff = CohortStacks.cohort("Difference (" + method + ")", differences,
 				labels);
-			CohortStacks.showAsDifference(diff);
+			CohortStacks.showAsDifference(diff, DIFFERENCE);
 			final ImagePlus siteDiff = CohortStacks.siteMeans(diff, site, siteIndex.keySet().toArray(
 				new String[0]), "Mean difference per site (" + method + ")");
-			CohortStacks.showAsDifference(siteDiff);
-			siteDiff.setDisplayRange(diff.getDisplayRangeMin(), diff.getDisplayRangeMax());
+			CohortStacks.showAsDifference(siteDiff, diff.getDisplayRangeMax(), DIFFERENCE);
 			// A 2 x 2 grid below the ImageJ bar, each window next to the one before, so that the
 			// four fit a 1600 x 1000 screen at the zoom ImageJ allows (steps of 25 %).
 			final ImagePlus[] views = { before, after, diff, siteDiff };
@@ -80,6 +87,7 @@ public final class ResultViewer {
 				if (i == 2) {
 					x = 10;
 					y = rowBottom + 8;
+					rowTop = y;
 				}
 				CohortStacks.showZoomed(views[i], x, y, size);
 				final java.awt.Window w = views[i].getWindow();
@@ -92,9 +100,23 @@ public final class ResultViewer {
 			SiteEffectViewer.show(out.resolve("site_effects"), x, y, size);
 		}
 		catch (final InputException e) {
-			IJ.log("HarmonIJ: " + e.getMessage());
+			LogLines.log("HarmonIJ: " + e.getMessage());
 		}
 		showSummary(out.resolve("summary.csv"));
+		placeLog(summaryX, SUMMARY_Y + SUMMARY_HEIGHT + 8, rowTop - SUMMARY_Y - SUMMARY_HEIGHT -
+			16);
+	}
+
+	/**
+	 * Moves the Log window to (x, y), at most {@code maxHeight} tall, and to the front: the run's
+	 * summary is written there, and it would otherwise stay where ImageJ opened it, under the
+	 * result windows.
+	 */
+	static void placeLog(final int x, final int y, final int maxHeight) {
+		final java.awt.Window log = ij.WindowManager.getWindow("Log");
+		if (log == null) return;
+		log.setBounds(x, y, log.getWidth(), Math.max(100, Math.min(log.getHeight(), maxHeight)));
+		log.toFront();
 	}
 
 	/** Shows a run's summary.csv as an ImageJ Results table named after the run's folder. */
@@ -103,7 +125,7 @@ public final class ResultViewer {
 		final String title = "HarmonIJ " + csv.getParent().getFileName() + " summary";
 		showTable(csv, title);
 		final java.awt.Window w = ij.WindowManager.getWindow(title);
-		if (w != null) w.setBounds(summaryX, 110, 640, 190);
+		if (w != null) w.setBounds(summaryX, SUMMARY_Y, 640, SUMMARY_HEIGHT);
 	}
 
 	/**

@@ -115,7 +115,7 @@ public class CommandShim implements PlugIn {
 			final CommandModule module = Commands.run(context, info, inputs, running::set);
 			for (final ModuleItem<?> item : info.outputs()) {
 				final Object value = item.getValue(module);
-				if (value instanceof String) IJ.log((String) value);
+				if (value instanceof String) LogLines.log((String) value);
 			}
 			escWatcher.interrupt();
 			if (openTable != null) ResultPresenter.find().showTable(new File(options.get("out"))
@@ -128,12 +128,12 @@ public class CommandShim implements PlugIn {
 				// The user's own Esc: say it where ImageJ says so (status bar, Log), with no dialog
 				// to dismiss; after the module's last status events, which would overwrite it.
 				status.close();
-				IJ.log("HarmonIJ: " + e.getMessage());
+				LogLines.log("HarmonIJ: " + e.getMessage());
 				IJ.showStatus(e.getMessage());
 			}
 			else {
 				// In a macro, abort it with the message; interactively, say it in a dialog.
-				if (macroOptions != null) IJ.log("HarmonIJ: " + e.getMessage());
+				if (macroOptions != null) LogLines.log("HarmonIJ: " + e.getMessage());
 				IJ.error("HarmonIJ", e.getMessage());
 			}
 			if (macroOptions != null) Macro.abort();

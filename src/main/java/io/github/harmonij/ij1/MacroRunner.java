@@ -43,6 +43,7 @@ public final class MacroRunner {
 		}
 		final ImageJ ij = new ImageJ(ImageJ.NO_SHOW);
 		Interpreter.batchMode = true;
+		LogLines.keepWhole(); // the Log goes to standard output, not to a window
 		final Thread watcher = new Thread(MacroRunner::watchDialogs, "HarmonIJ dialog watcher");
 		watcher.setDaemon(true);
 		watcher.start();

@@ -98,17 +98,45 @@ public final class ScanPair {
 		Csv.write(folder.resolve("summary.csv"), SUMMARY_COLUMNS, rows);
 	}
 
-	/** @return one line: voxels, mean |B - A| (and percent), correlation */
+	/**
+	 * @return one paragraph: the scans ({@link #names}), voxels, mean and SD of B - A,
+	 *         mean |B - A|, mean |percent difference| ({@link ScanComparison}), correlation
+	 */
 	public String summary(final ScanComparison c) {
+		final String[] names = names(pathA, pathB);
 		return String.format(Locale.ROOT,
-			"Compared %s (A) and %s (B) over %d voxels%s: mean B - A %.4g (SD %.4g), mean |B - A| " +
-				"%.4g (%.2f %%), correlation %.4f.", pathA.getFileName(), pathB.getFileName(), c
-					.nVoxels(), maskPath == null ? "" : " in " + maskPath.getFileName(), c
-						.meanDifference(), c.sdDifference(), c.meanAbsDifference(), c
-							.meanAbsPercentDifference(), c.correlation());
+			"Compared A = %s and B = %s over %d voxels%s: mean B - A %.4g (SD %.4g), " +
+				"mean |B - A| %.4g, mean |percent difference| %.2f %%, correlation %.4f.", names[0],
+			names[1], c.nVoxels(), maskPath == null ? "" : " in " + maskPath.getFileName(), c
+				.meanDifference(), c.sdDifference(), c.meanAbsDifference(), c
+					.meanAbsPercentDifference(), c.correlation());
+	}
+
+	/**
+	 * The shortest ends of two paths that tell them apart, for titles and labels: the file names
+	 * if they differ ({@code siteA.nii.gz}, {@code siteB.nii.gz}), else as many folders as it
+	 * takes ({@code truth/sub-001.nii.gz}, {@code images/sub-001.nii.gz}), the same number for
+	 * both. Two paths of one file give their file names.
+	 *
+	 * @return {name of a, name of b}
+	 */
+	public static String[] names(final Path a, final Path b) {
+		final Path pa = a.toAbsolutePath().normalize(), pb = b.toAbsolutePath().normalize();
+		final int na = pa.getNameCount(), nb = pb.getNameCount();
+		for (int k = 1; k <= Math.max(na, nb); k++) {
+			final String ea = end(pa, k), eb = end(pb, k);
+			if (!ea.equals(eb)) return new String[] { ea, eb };
+		}
+		return new String[] { String.valueOf(pa.getFileName()), String.valueOf(pb.getFileName()) };
 	}
 
 	// -- Helper methods --
+
+	/** @return the last {@code k} names of {@code p}; all of it, from its root, if it has fewer */
+	private static String end(final Path p, final int k) {
+		final int n = p.getNameCount();
+		return k > n ? p.toString() : p.subpath(n - k, n).toString();
+	}
 
 	private static void oneVolume(final Path p, final NiftiHeader h, final List<String> problems) {
 		if (h.nVolumes() != 1) problems.add(p.getFileName() + " has " + h.nVolumes() +
