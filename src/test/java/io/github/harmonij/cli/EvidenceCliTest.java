@@ -154,11 +154,11 @@ class EvidenceCliTest {
 		final Run q = harmonij("site-effects", "--manifest", manifest, "--batch", "site", "--q",
 			"1.5", "--out", dir.resolve("bad1").toString());
 		assertEquals(Harmonij.BAD_INPUT, q.status);
-		assertTrue(q.err.contains("q=1.5") && q.err.contains("between 0 and 1"), q.err);
+		assertTrue(q.err.contains("--q 1.5") && q.err.contains("between 0 and 1"), q.err);
 		final Run i = harmonij("site-effects", "--manifest", manifest, "--batch", "site",
 			"--covariates", "age", "--interest", "height", "--out", dir.resolve("bad2").toString());
 		assertEquals(Harmonij.BAD_INPUT, i.status);
-		assertTrue(i.err.contains("interest=height") && i.err.contains("cohort.csv") && i.err
+		assertTrue(i.err.contains("--interest height") && i.err.contains("cohort.csv") && i.err
 			.contains("age"), i.err);
 		final Run c = harmonij("combat", "--manifest", manifest, "--batch", "site", "--report",
 			"--q", "0", "--out", dir.resolve("bad3").toString());
