@@ -388,6 +388,7 @@ public final class Harmonij {
 		out.println(String.format("  %-15s %s", "gui", "start ImageJ with HarmonIJ's menus"));
 		out.println(String.format("  %-15s %s", "macro",
 			"run an ImageJ macro file with HarmonIJ installed (needs a display)"));
+		out.println(String.format("  %-15s %s", "--version", "print HarmonIJ's version"));
 	}
 
 	private void help(final CommandInfo info) {
