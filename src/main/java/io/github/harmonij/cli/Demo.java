@@ -64,10 +64,12 @@ final class Demo {
 					out.println("Usage: harmonij demo [--out DIR] [--subjects N] [--no-show]");
 					out.println("Simulates a multi-site cohort (3 sites, 60 subjects, 2 mm) in DIR/cohort,");
 					out.println("harmonises it with ComBat into DIR/combat and with linear regression into");
-					out.println("DIR/regress, each with report.html. DIR must not exist or be empty;");
-					out.println("without --out: ./harmonij-demo, or harmonij-demo-2, -3, ... if taken.");
-					out.println("--no-show: do not open the results in ImageJ (without a display they " +
-						"are not shown).");
+					out.println("DIR/regress, each with report.html. DIR must not exist or be " +
+						"empty;");
+					out.println("without --out: ./harmonij-demo, or harmonij-demo-2, -3, ... if " +
+						"taken.");
+					out.println("--no-show: do not open the results in ImageJ (without a display " +
+						"they are not shown).");
 					return 0;
 				default:
 					throw new InputException("harmonij demo: unknown option \"" + args[i] +
@@ -76,8 +78,8 @@ final class Demo {
 		}
 		if (dir == null) {
 			dir = freshFolder(Paths.get(DEFAULT_DIR));
-			if (!dir.equals(Paths.get(DEFAULT_DIR))) err.println(DEFAULT_DIR + " holds an " +
-				"earlier demo (kept); this one goes to " + dir + ".");
+			if (!dir.equals(Paths.get(DEFAULT_DIR))) err.println(DEFAULT_DIR + " is not empty " +
+				"(an earlier demo?) and is kept; this demo goes to " + dir + ".");
 		}
 		else requireEmpty(dir);
 		final Path cohort = dir.resolve("cohort");
@@ -136,8 +138,9 @@ final class Demo {
 		if (isFree(dir)) return;
 		final Path next = freshFolder(dir);
 		throw new InputException(dir + (Files.isDirectory(dir) ? " is not empty (an earlier demo?)"
-			: " exists and is not a folder") + "; nothing was overwritten. To run the demo again, " +
-			"give another folder (harmonij demo --out " + next + "), or remove this one first.");
+			: " exists and is not a folder") + "; nothing was overwritten. To run the demo " +
+			"again, give another folder (harmonij demo --out " + next + "), or remove this one " +
+			"first.");
 	}
 
 	/** @return whether dir is absent or an empty folder */
