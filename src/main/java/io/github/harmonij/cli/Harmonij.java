@@ -10,13 +10,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.scijava.Context;
-import org.scijava.app.event.StatusEvent;
 import org.scijava.command.CommandInfo;
 import org.scijava.command.CommandModule;
-import org.scijava.event.EventHandler;
-import org.scijava.event.EventService;
 import org.scijava.log.LogLevel;
 import org.scijava.log.LogService;
 import org.scijava.module.ModuleItem;
@@ -26,6 +25,7 @@ import io.github.harmonij.command.MacroOptions;
 import io.github.harmonij.core.InputException;
 import io.github.harmonij.io.Names;
 import io.github.harmonij.io.UserPaths;
+import io.github.harmonij.io.Version;
 
 /**
  * The {@code harmonij} command line. Each subcommand runs one SciJava command headless, with
@@ -50,10 +50,25 @@ public final class Harmonij {
 
 	private final PrintStream err;
 
+	/** Whether {@link #err} is a terminal, where a progress line can be rewritten in place. */
+	private final boolean terminal;
+
 	public Harmonij(final PrintStream out, final PrintStream err) {
+		this(out, err, false);
+	}
+
+	/** @param terminal whether {@code err} is a terminal (the launcher tells: {@link #TERMINAL}) */
+	Harmonij(final PrintStream out, final PrintStream err, final boolean terminal) {
 		this.out = out;
 		this.err = err;
+		this.terminal = terminal;
 	}
+
+	/**
+	 * System property the launcher sets when stderr is a terminal (Java cannot tell for stderr
+	 * alone: {@code System.console()} asks about stdin and stdout).
+	 */
+	static final String TERMINAL = "harmonij.terminal";
 
 	public static void main(final String[] args) {
 		if (System.getProperty("java.awt.headless") == null &&
@@ -80,7 +95,8 @@ public final class Harmonij {
 		Runtime.getRuntime().addShutdownHook(hook);
 		final int status;
 		try {
-			status = new Harmonij(System.out, System.err).execute(args);
+			status = new Harmonij(System.out, System.err, Boolean.getBoolean(TERMINAL)).execute(
+				args);
 		}
 		finally {
 			System.err.flush();
@@ -129,6 +145,10 @@ public final class Harmonij {
 			}
 			return args.length == 0 ? BAD_INPUT : 0;
 		}
+		if (args[0].equals("--version")) {
+			out.println("HarmonIJ " + Version.get());
+			return 0;
+		}
 		int first = 0;
 		if (args[0].equals("--threads")) {
 			if (args.length < 3 || !args[1].matches("[1-9][0-9]*")) {
@@ -141,11 +161,12 @@ public final class Harmonij {
 		}
 		final String sub = args[first];
 		final String[] rest = Arrays.copyOfRange(args, first + 1, args.length);
-		try (Context context = new Context()) {
-			// Messages reach the user through stderr and the summary; the log would repeat them.
-			context.service(LogService.class).setLevel(LogLevel.WARN);
-			final ProgressPrinter progress = new ProgressPrinter(err);
-			context.service(EventService.class).subscribe(progress);
+		try (Context context = CliStatusService.newContext()) {
+			// Messages reach the user through stderr (status lines, warnings among them) and the
+			// summary; the log would repeat them.
+			context.service(LogService.class).setLevel(LogLevel.ERROR);
+			final StatusPrinter progress = CliStatusService.printTo(context, new StatusPrinter(err,
+				terminal, System::nanoTime));
 			try {
 				switch (sub) {
 					case "run":
@@ -206,7 +227,13 @@ public final class Harmonij {
 	private int runSubcommand(final Context context, final String sub, final String[] args) {
 		final CommandInfo info = Commands.byCli(context, sub);
 		if (info == null) {
-			err.println("harmonij: unknown subcommand \"" + sub + "\".");
+			final List<String> subs = new ArrayList<>(List.of("--version", "demo", "run", "gui",
+				"macro"));
+			for (final CommandInfo c : Commands.all(context))
+				if (c.get(Commands.CLI) != null) subs.add(c.get(Commands.CLI));
+			final String near = Names.closest(sub, subs);
+			err.println("harmonij: unknown subcommand \"" + sub + "\"" + (near == null ? "" :
+				" (did you mean " + near + "?)") + "; the subcommands are:");
 			usage(context);
 			return BAD_INPUT;
 		}
@@ -214,7 +241,37 @@ public final class Harmonij {
 			help(info);
 			return 0;
 		}
-		return runCommand(context, info, flags(info, args));
+		try {
+			return runCommand(context, info, flags(info, args));
+		}
+		catch (final InputException e) {
+			throw new InputException(flagWords(info, e.getMessage()), e);
+		}
+	}
+
+	/**
+	 * A message in the words of the command line: the command's options, which messages name as
+	 * macros write them ({@code out=...}, {@code eb=Parametric}, {@code q=[0.05]}), become flags
+	 * ({@code --out}, {@code --eb Parametric}, {@code --q 0.05}). Only the command's own option
+	 * names are rewritten, and only where they begin a word, so paths and values stay as they are.
+	 */
+	static String flagWords(final CommandInfo info, final String message) {
+		if (message == null) return null;
+		String s = message;
+		for (final ModuleItem<?> item : Commands.userInputs(info)) {
+			final String key = item.getName();
+			final Matcher m = Pattern.compile("(?<![\\w/.=-])" + Pattern.quote(key) +
+				"=(\\.\\.\\.|\\[([^\\]]*)\\]|([^\\s,;)\\]]*[^\\s,;).\\]]))?").matcher(s);
+			final StringBuffer sb = new StringBuffer();
+			while (m.find()) {
+				final String value = m.group(2) != null ? m.group(2) : m.group(3);
+				m.appendReplacement(sb, Matcher.quoteReplacement("--" + key.replace('_', '-') +
+					(value == null || value.isEmpty() ? "" : " " + value)));
+			}
+			m.appendTail(sb);
+			s = sb.toString();
+		}
+		return s;
 	}
 
 	int runCommand(final Context context, final CommandInfo info,
@@ -331,6 +388,7 @@ public final class Harmonij {
 		out.println(String.format("  %-15s %s", "gui", "start ImageJ with HarmonIJ's menus"));
 		out.println(String.format("  %-15s %s", "macro",
 			"run an ImageJ macro file with HarmonIJ installed (needs a display)"));
+		out.println(String.format("  %-15s %s", "--version", "print HarmonIJ's version"));
 	}
 
 	private void help(final CommandInfo info) {
@@ -346,11 +404,16 @@ public final class Harmonij {
 			final StringBuilder sb = new StringBuilder();
 			sb.append(String.format("  --%-16s", item.getName().replace('_', '-') + (bool ? "" :
 				" " + valueName(t))));
+			// as docs/commands.md words them: "Subjects: at least 2 per site; at least 4"
 			sb.append(' ').append(item.getLabel());
-			if (item.getDescription() != null && !item.getDescription().isEmpty()) sb.append(". ")
-				.append(item.getDescription());
-			if (item.getChoices() != null && !item.getChoices().isEmpty()) sb.append(". One of: ")
-				.append(String.join(", ", strings(item.getChoices()))).append('.');
+			final List<String> notes = new ArrayList<>();
+			if (item.getDescription() != null && !item.getDescription().isEmpty()) notes.add(item
+				.getDescription());
+			if (item.getChoices() != null && !item.getChoices().isEmpty()) notes.add("one of " +
+				String.join(", ", strings(item.getChoices())));
+			if (item.getMinimumValue() != null) notes.add("at least " + item.getMinimumValue());
+			if (item.getMaximumValue() != null) notes.add("at most " + item.getMaximumValue());
+			if (!notes.isEmpty()) sb.append(": ").append(String.join("; ", notes));
 			final Object def = defaults.get(item.getName());
 			if (def != null && !bool && !def.toString().isEmpty()) sb.append(" [default: ").append(
 				def).append(']');
@@ -370,47 +433,5 @@ public final class Harmonij {
 		for (final Object o : list)
 			s.add(String.valueOf(o));
 		return s;
-	}
-
-	/** Prints progress from the StatusService to stderr, every 10 %. */
-	public static final class ProgressPrinter {
-
-		private final PrintStream err;
-
-		private int lastDecile = -1;
-
-		private String lastMessage;
-
-		ProgressPrinter(final PrintStream err) {
-			this.err = err;
-		}
-
-		@EventHandler
-		public synchronized void onEvent(final StatusEvent e) {
-			// A warning is a command's cancel reason: harmonij prints it once, as the error.
-			if (e.isWarning()) return;
-			final String msg = e.getStatusMessage();
-			// The module service's own "Running command: ..." lines say nothing new here.
-			if (msg != null && !msg.isEmpty() && !msg.equals(lastMessage) && !msg.startsWith(
-				"Running command") && !msg.startsWith("Command finished") && !msg.startsWith(
-					"Command canceled") && !msg.startsWith("Canceling command"))
-			{
-				err.println(msg);
-				lastMessage = msg;
-				lastDecile = -1;
-			}
-			final int max = e.getProgressMaximum();
-			if (max > 0) {
-				final int decile = (int) (10L * e.getProgressValue() / max);
-				if (decile > lastDecile) {
-					lastDecile = decile;
-					err.println("  " + 10 * decile + " %");
-				}
-			}
-		}
-
-		synchronized void finish() {
-			lastDecile = -1;
-		}
 	}
 }

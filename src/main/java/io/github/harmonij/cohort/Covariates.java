@@ -130,7 +130,7 @@ public final class Covariates {
 				kinds.add(Kind.SMOOTH);
 				levels.add(List.of());
 				final int before = problems.size();
-				final double[] v = continuous(table, col, name, subjectIds, problems);
+				final double[] v = continuous(table, col, name, true, subjectIds, problems);
 				double[] k = null;
 				if (problems.size() == before) {
 					try {
@@ -174,7 +174,7 @@ public final class Covariates {
 			else {
 				kinds.add(Kind.CONTINUOUS);
 				levels.add(List.of());
-				columns.add(continuous(table, col, name, subjectIds, problems));
+				columns.add(continuous(table, col, name, false, subjectIds, problems));
 			}
 		}
 		final double[][] values = new double[n][columns.size()];
@@ -184,13 +184,45 @@ public final class Covariates {
 		return new Coded(new CovariateCoding(names, kinds, levels, knots), values);
 	}
 
+	/** How many of a text column's values a message shows. */
+	private static final int TEXT_SHOWN = 5;
+
 	// -- Helper methods --
 
+	/**
+	 * The numbers of a continuous (or smooth) covariate column. A column that is mostly text (sex
+	 * given as F and M) is a categorical covariate not listed as one: it is reported once, with
+	 * its values and the option to list it in, instead of one "is not a number" per row. The
+	 * option is named by its macro key; the command line says its flag instead.
+	 */
 	private static double[] continuous(final CsvTable table, final int col, final String name,
-		final String[] ids, final List<String> problems)
+		final boolean smooth, final String[] ids, final List<String> problems)
 	{
 		final int n = table.nRows();
 		final double[] v = new double[n];
+		final Set<String> text = new LinkedHashSet<>();
+		int textCells = 0, numberCells = 0;
+		for (int r = 0; r < n; r++) {
+			final String cell = table.cell(r, col).trim();
+			// "50,5" is a number with a decimal comma: its rows get that hint, one by one
+			if (Csv.isMissing(cell) || !Csv.numberHint(cell).isEmpty()) continue;
+			if (Double.isNaN(Csv.parseNumber(cell))) {
+				text.add(cell);
+				textCells++;
+			}
+			else numberCells++;
+		}
+		if (textCells > numberCells) {
+			final List<String> levels = sortLevels(text);
+			final String shown = String.join(", ", levels.subList(0, Math.min(levels.size(),
+				TEXT_SHOWN))) + (levels.size() > TEXT_SHOWN ? ", ... (" + levels.size() + " values)"
+					: "");
+			problems.add(table.name() + ": " + name + " has text values (" + shown + "); " +
+				(smooth ? "a spline needs numbers; to use it as a category, remove it from " +
+					"smooth=... and list it in categorical=... instead." : "list it in " +
+						"categorical=... to use it as a category."));
+			return v;
+		}
 		boolean ok = true;
 		for (int r = 0; r < n; r++) {
 			final String cell = table.cell(r, col).trim();

@@ -146,8 +146,14 @@ public final class Commands {
 				continue;
 			}
 			final List<?> choices = item.getChoices();
-			if (choices != null && !choices.isEmpty() && !choices.contains(inputs.get(key)))
-				problems.add(key + "=" + text + " is not one of: " + choices + ".");
+			if (choices != null && !choices.isEmpty() && !choices.contains(inputs.get(key))) {
+				final List<String> names = new ArrayList<>();
+				for (final Object c : choices)
+					names.add(String.valueOf(c));
+				final String near = Names.closest(text, names);
+				problems.add(key + "=" + text + " is not one of: " + choices + (near == null ? ""
+					: " (did you mean " + near + "?)") + ".");
+			}
 		}
 		InputException.throwIfAny("The options have " + problems.size() + " problems:", problems);
 		return inputs;

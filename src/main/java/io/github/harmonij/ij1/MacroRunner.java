@@ -4,10 +4,13 @@ package io.github.harmonij.ij1;
 import java.awt.Component;
 import java.awt.Container;
 import java.awt.Dialog;
+import java.awt.FileDialog;
 import java.awt.Label;
 import java.awt.TextComponent;
 import java.awt.Window;
 import java.io.File;
+
+import javax.swing.JFileChooser;
 
 import ij.IJ;
 import ij.ImageJ;
@@ -23,6 +26,9 @@ import ij.macro.Interpreter;
  * run under {@code xvfb-run -a} on a server. The plugins folder comes from {@code -Dplugins.dir}.
  */
 public final class MacroRunner {
+
+	/** SciJava's system property for the level of its log. */
+	static final String LOG_LEVEL = "scijava.log.level";
 
 	private MacroRunner() {}
 
@@ -41,10 +47,14 @@ public final class MacroRunner {
 				"xvfb-run -a harmonij macro " + args[0] + " (or use harmonij run for one command).");
 			System.exit(2);
 		}
+		// The commands log their summary at INFO, and the shim puts it in the Log window, which is
+		// printed at the end: at WARN, each result line is printed once.
+		if (System.getProperty(LOG_LEVEL) == null) System.setProperty(LOG_LEVEL, "warn");
 		final ImageJ ij = new ImageJ(ImageJ.NO_SHOW);
 		Interpreter.batchMode = true;
 		LogLines.keepWhole(); // the Log goes to standard output, not to a window
-		final Thread watcher = new Thread(MacroRunner::watchDialogs, "HarmonIJ dialog watcher");
+		final Thread watcher = new Thread(() -> watchDialogs(args[0], args.length > 1 ? args[1]
+			: null), "HarmonIJ dialog watcher");
 		watcher.setDaemon(true);
 		watcher.start();
 		final String result = IJ.runMacroFile(macro.getAbsolutePath(), args.length > 1 ? args[1]
@@ -55,15 +65,11 @@ public final class MacroRunner {
 		System.exit("[aborted]".equals(result) ? 2 : 0);
 	}
 
-	private static void watchDialogs() {
+	private static void watchDialogs(final String macroName, final String macroArgument) {
 		while (true) {
 			for (final Window w : Window.getWindows())
 				if (w instanceof Dialog && w.isVisible() && ((Dialog) w).isModal()) {
-					final String title = ((Dialog) w).getTitle();
-					final StringBuilder text = new StringBuilder();
-					collectText(w, text);
-					System.err.println("harmonij macro: the macro stopped with a dialog \"" + title +
-						"\": " + text.toString().trim());
+					System.err.println(dialogMessage((Dialog) w, macroName, macroArgument));
 					final String log = IJ.getLog();
 					if (log != null && !log.isEmpty()) System.out.print(log);
 					System.exit(2);
@@ -75,6 +81,43 @@ public final class MacroRunner {
 				return;
 			}
 		}
+	}
+
+	/**
+	 * What to print for a modal dialog the macro opened. A file or folder chooser (the macro's
+	 * {@code getDirectory} or {@code File.openDialog}, which macros use when they were given no
+	 * argument) gets the command that passes the answer as the argument; any other dialog, its
+	 * title and text.
+	 *
+	 * @param macro the macro's path as the user gave it
+	 * @param argument the macro's argument, or null
+	 */
+	static String dialogMessage(final Dialog d, final String macro, final String argument) {
+		final String title = d.getTitle() == null ? "" : d.getTitle().trim();
+		final String asks = chooserOf(d);
+		if (asks != null) return "harmonij macro: " + macro + " asks for " + asks + (title
+			.isEmpty() ? "" : " (\"" + title + "\")") + ", and a macro run here cannot show a " +
+			"dialog. " + (argument == null ? "Give it as the argument: harmonij macro " + macro +
+				(asks.equals("a folder") ? " /path/to/folder" : " /path/to/file")
+				: "It was given \"" + argument + "\": check that the macro reads it with " +
+					"getArgument().");
+		final StringBuilder text = new StringBuilder();
+		collectText(d, text);
+		final String t = text.toString().trim();
+		return "harmonij macro: the macro stopped with a dialog" + (title.isEmpty() ? "" : " \"" +
+			title + "\"") + (t.isEmpty() ? "." : ": " + t);
+	}
+
+	/** @return "a folder" or "a file" if the dialog chooses one, else null */
+	private static String chooserOf(final Component c) {
+		if (c instanceof FileDialog) return "a file";
+		if (c instanceof JFileChooser) return ((JFileChooser) c)
+			.getFileSelectionMode() == JFileChooser.DIRECTORIES_ONLY ? "a folder" : "a file";
+		if (c instanceof Container) for (final Component child : ((Container) c).getComponents()) {
+			final String s = chooserOf(child);
+			if (s != null) return s;
+		}
+		return null;
 	}
 
 	/** ImageJ's message dialogs keep their text in a private field of MultiLineLabel. */

@@ -69,9 +69,15 @@ public final class CohortSimulation {
 		final float scale = resolution == 1 ? 1 / 255f : 1f;
 		final boolean[] mask = new boolean[g.length];
 		final float[] maskData = maskImage.data();
+		// The mask is the template's brain mask; where its grey matter is 0, every simulated image
+		// is 0 (truth and site effects scale with it), so a harmonisation counts those voxels as
+		// constant and leaves them unchanged. The summary says how many, so that count is expected.
+		long maskVoxels = 0, noGreyMatter = 0;
 		for (int v = 0; v < g.length; v++) {
 			g[v] *= scale;
 			mask[v] = maskData[v] > 0;
+			if (mask[v]) maskVoxels++;
+			if (mask[v] && g[v] == 0) noGreyMatter++;
 		}
 		final int[] dims = { grid.nx(), grid.ny(), grid.nz() };
 		final CohortSimulator sim = new CohortSimulator(new CohortSimulator.Template(dims, g, mask,
@@ -123,7 +129,10 @@ public final class CohortSimulation {
 				.getMessage());
 		}
 		return String.format(Locale.ROOT, "Simulated %d subjects at %d sites (%d mm) in %s: " +
-			"images/, truth/, mask.nii.gz, cohort.csv.", nSubjects, nSites, resolution, out);
+			"images/, truth/, mask.nii.gz, cohort.csv. The mask (the brain, %d voxels) has %d " +
+			"voxels outside the grey matter, 0 in every image: harmonisation leaves them unchanged " +
+			"and counts them as constant.", nSubjects, nSites, resolution, out, maskVoxels,
+			noGreyMatter);
 	}
 
 	/** Reads a bundled template file (copied to a temporary file: the reader takes paths). */

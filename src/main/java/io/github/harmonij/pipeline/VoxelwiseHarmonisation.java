@@ -267,7 +267,8 @@ public final class VoxelwiseHarmonisation {
 		public String summary() {
 			return String.format(Locale.ROOT,
 				"Harmonised %d images from %d sites (%d voxels in the mask; %d left unchanged: " +
-					"%d non-finite, %d constant, %d constant within a site) in %.1f s. Results: %s",
+					"%d non-finite, %d constant in every image, %d constant within a site) in %.1f s. " +
+					"Results: %s",
 				nSubjects, nSites, maskVoxels, maskVoxels - counts.getOrDefault(FeatureStatus.HARMONISED,
 					0L), counts.getOrDefault(FeatureStatus.NON_FINITE, 0L), counts.getOrDefault(
 						FeatureStatus.CONSTANT, 0L), counts.getOrDefault(FeatureStatus.CONSTANT_IN_SITE, 0L),
@@ -367,6 +368,7 @@ public final class VoxelwiseHarmonisation {
 					r.deflateLevel, progress, canceled, result);
 			}
 			deleteIfEmpty(spill);
+			status.accept("Writing the model and summary");
 			createDirectories(dir.resolve("model"));
 			SavedModel.writeVoxelwise(dir.resolve("model"), fit, r.method.combatOptions(), cohort,
 				first, mask, index, r.deflateLevel);

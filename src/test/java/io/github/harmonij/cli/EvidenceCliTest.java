@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -32,8 +33,9 @@ import io.github.harmonij.io.NiftiIO;
 class EvidenceCliTest {
 
 	/**
-	 * After ComBat at most about q of the mask voxels may keep an FDR-significant site effect
-	 * (measured: 0 %); before, most do (measured: 94.7 %).
+	 * After ComBat at most about q of the mask voxels may keep an FDR-significant site effect;
+	 * before, most do. The measured values are in docs/evidence.md, written by
+	 * {@link #evidenceDocQuotesWhatThisTestMeasures}.
 	 */
 	static final double AFTER_MAX_PERCENT = 5.0, BEFORE_MIN_PERCENT = 50.0;
 
@@ -86,6 +88,42 @@ class EvidenceCliTest {
 				"levene_fdr", "interest_t", "interest_neglog10p", "summary.csv", "subjects.csv" })
 				assertTrue(Files.exists(combat.resolve("site_effects").resolve(when).resolve(f
 					.endsWith(".csv") ? f : f + ".nii.gz")), when + "/" + f);
+	}
+
+	/** Where docs/evidence.md quotes this test's numbers (the lines between the markers). */
+	static final String BEGIN = "<!-- BEGIN numbers of cli.EvidenceCliTest: generated, do not " +
+		"edit -->", END = "<!-- END numbers of cli.EvidenceCliTest -->";
+
+	/**
+	 * docs/evidence.md quotes the numbers this test measures, as the code gives them now: it fails
+	 * when they drift. {@code mvn -q -o test -Dtest=EvidenceCliTest -Dharmonij.writeDocs=true}
+	 * rewrites the block.
+	 */
+	@Test
+	void evidenceDocQuotesWhatThisTestMeasures() throws IOException {
+		final CsvTable s = Csv.read(combat.resolve("site_effects/summary.csv"));
+		final String block = String.format(Locale.ROOT, String.join("\n",
+			"- `cli.EvidenceCliTest` simulates 30 subjects at 3 sites (2 mm, seed 11) with planted site",
+			"  effects and harmonises them with ComBat: before, %.2f %% of the mask voxels have an",
+			"  FDR-significant site effect, after, %.2f %% (the test requires more than %.0f %% and at",
+			"  most %.0f %%). The age maps before and after correlate at r = %.4f; age is FDR-significant",
+			"  in %.1f %% of the voxels before and %.1f %% after. The test writes these lines and fails",
+			"  when they differ from what the code gives; to rewrite them:",
+			"  `mvn -q -o test -Dtest=EvidenceCliTest -Dharmonij.writeDocs=true`."), value(s,
+				"site_percent_fdr_significant", 1), value(s, "site_percent_fdr_significant", 2),
+			BEFORE_MIN_PERCENT, AFTER_MAX_PERCENT, value(s, "interest_map_correlation", 2), value(s,
+				"interest_percent_fdr_significant", 1), value(s, "interest_percent_fdr_significant", 2));
+		final Path doc = Paths.get("docs/evidence.md");
+		final String text = new String(Files.readAllBytes(doc), StandardCharsets.UTF_8);
+		final int b = text.indexOf(BEGIN), e = text.indexOf(END);
+		assertTrue(b >= 0 && e > b, "docs/evidence.md has the markers " + BEGIN + " and " + END);
+		final String want = text.substring(0, b + BEGIN.length()) + "\n" + block + "\n" + text
+			.substring(e);
+		if (Boolean.getBoolean("harmonij.writeDocs")) Files.write(doc, want.getBytes(
+			StandardCharsets.UTF_8));
+		assertEquals(want, new String(Files.readAllBytes(doc), StandardCharsets.UTF_8),
+			"docs/evidence.md quotes other numbers than EvidenceCliTest measures; rewrite them " +
+				"with mvn -q -o test -Dtest=EvidenceCliTest -Dharmonij.writeDocs=true");
 	}
 
 	@Test
@@ -164,11 +202,11 @@ class EvidenceCliTest {
 		final Run q = harmonij("site-effects", "--manifest", manifest, "--batch", "site", "--q",
 			"1.5", "--out", dir.resolve("bad1").toString());
 		assertEquals(Harmonij.BAD_INPUT, q.status);
-		assertTrue(q.err.contains("q=1.5") && q.err.contains("between 0 and 1"), q.err);
+		assertTrue(q.err.contains("--q 1.5") && q.err.contains("between 0 and 1"), q.err);
 		final Run i = harmonij("site-effects", "--manifest", manifest, "--batch", "site",
 			"--covariates", "age", "--interest", "height", "--out", dir.resolve("bad2").toString());
 		assertEquals(Harmonij.BAD_INPUT, i.status);
-		assertTrue(i.err.contains("interest=height") && i.err.contains("cohort.csv") && i.err
+		assertTrue(i.err.contains("--interest height") && i.err.contains("cohort.csv") && i.err
 			.contains("age"), i.err);
 		final Run c = harmonij("combat", "--manifest", manifest, "--batch", "site", "--report",
 			"--q", "0", "--out", dir.resolve("bad3").toString());

@@ -46,7 +46,7 @@ import io.github.harmonij.io.OutputFolder;
  */
 class FaultInjectionIT {
 
-	/** Phases, by the first status line of each (the commit phase starts at writing's 100 %). */
+	/** Phases, by the first status line of each (the commit phase: "Writing the model ..."). */
 	static final String[] PHASES = { "read", "fit", "write", "commit" };
 
 	static final int RUNS = 20;
@@ -285,8 +285,8 @@ class FaultInjectionIT {
 				for (String line; (line = r.readLine()) != null;) {
 					final long now = System.nanoTime();
 					final int next = line.startsWith("Reading ") ? 0 : line.startsWith("Fitting ") ? 1
-						: line.startsWith("Harmonising and writing") ? 2 : phase == 2 && line.trim()
-							.equals("100 %") ? 3 : -1;
+						: line.startsWith("Harmonising and writing") ? 2 : line.startsWith(
+							"Writing the model") ? 3 : -1;
 					synchronized (this) {
 						err.append(line).append('\n');
 						if (next > phase) {

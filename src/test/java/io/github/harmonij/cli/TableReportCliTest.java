@@ -163,7 +163,7 @@ class TableReportCliTest {
 		final Run b = harmonij("regress-table", "--table", TABLE.toString(), "--batch", "site",
 			"--report", "--q", "2", "--out", out.toString());
 		assertEquals(Harmonij.BAD_INPUT, b.status);
-		assertTrue(b.err.contains("q=2"), b.err);
+		assertTrue(b.err.contains("--q 2"), b.err);
 		// missing cells: harmonisation accepts them, the report's tests do not
 		final Path holes = dir.resolve("holes.csv");
 		final CsvTable t = Csv.read(TABLE);

@@ -14,6 +14,7 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -122,12 +123,28 @@ class MacroIT {
 		final Run r = macro(Paths.get("macros/harmonise_cohort.ijm"), dir.toString());
 		assertEquals(0, r.status, r.out);
 		assertTrue(r.out.contains("(all sites),24"), "summary printed:\n" + r.out);
+		// each command's result once: the Log window's line, not also SciJava's [INFO] copy
+		assertFalse(r.out.contains("[INFO]"), r.out);
+		assertEquals(1, r.out.split("Results: " + Pattern.quote(dir.resolve("combat").toString()),
+			-1).length - 1, r.out);
 		for (final String f : new String[] { "combat/summary.csv", "combat/run.json",
 			"combat/model/model.json", "regress/summary.csv", "cohort/cohort.csv" })
 			assertTrue(Files.exists(dir.resolve(f)), f);
 		try (var s = Files.list(dir.resolve("combat/harmonised"))) {
 			assertEquals(24, s.count());
 		}
+	}
+
+	@Test
+	void macroWithoutItsFolderSaysHowToGiveIt() throws Exception {
+		// demo.ijm asks for a folder with getDirectory when it gets no argument
+		final Path demo = Paths.get("macros/demo.ijm");
+		final Run r = macro(demo, null);
+		assertEquals(2, r.status, r.out);
+		assertTrue(r.out.contains("harmonij macro: " + demo.toAbsolutePath() + " asks for a " +
+			"folder (\"Choose an empty folder for the demo\")"), r.out);
+		assertTrue(r.out.contains("Give it as the argument: harmonij macro " + demo
+			.toAbsolutePath() + " /path/to/folder"), r.out);
 	}
 
 	@Test
