@@ -164,7 +164,7 @@ public final class ComBat {
 		final FactoredDesign x = f.x;
 		final int n = x.n, k = x.nBatches, c = x.nCov, nf = f.nFeatures;
 		final int chunk = Math.min(CHUNK, to - from);
-		final FeatureChunk w = new FeatureChunk(n, f.mean.nColumns(), k, f.status, chunk);
+		final FeatureChunk w = new FeatureChunk(n, f.mean.nColumns(), k, f.status, chunk, true);
 		final double[] sum = new double[k * chunk], ss = new double[k * chunk];
 		for (int v0 = from; v0 < to; v0 += chunk) {
 			final int len = Math.min(chunk, to - v0);

@@ -43,8 +43,12 @@ final class FeatureChunk {
 	/** sigma^2_v, written by the {@link ScaleModel}. */
 	final double[] var;
 
+	/**
+	 * @param standardise whether the mean and residual arrays are needed (a location-scale fit);
+	 *          without, they are empty ({@code n x maxLen} doubles each saved per block)
+	 */
 	FeatureChunk(final int n, final int p, final int nSites, final byte[] status,
-		final int maxLen)
+		final int maxLen, final boolean standardise)
 	{
 		this.n = n;
 		this.p = p;
@@ -53,8 +57,8 @@ final class FeatureChunk {
 		y = new double[n * maxLen];
 		coef = new double[p * maxLen];
 		location = new double[maxLen];
-		mean = new double[n * maxLen];
-		residual = new double[n * maxLen];
+		mean = new double[standardise ? n * maxLen : 0];
+		residual = new double[standardise ? n * maxLen : 0];
 		var = new double[maxLen];
 	}
 

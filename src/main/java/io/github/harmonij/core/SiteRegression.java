@@ -77,7 +77,8 @@ public final class SiteRegression {
 			.fitter(design, -1);
 		VoxelBlocks.forEachBlock(nf, progress, canceled, (block, from, to) -> {
 			final int chunk = Math.min(ComBat.CHUNK, to - from);
-			final FeatureChunk w = new FeatureChunk(n, mean.nColumns(), k, f.status, chunk);
+			final FeatureChunk w = new FeatureChunk(n, mean.nColumns(), k, f.status, chunk,
+				false);
 			for (int v0 = from; v0 < to; v0 += chunk) {
 				final int len = Math.min(chunk, to - v0);
 				mean.fit(w.read(data, v0, len));
