@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -78,11 +79,11 @@ public final class FeatureTable {
 
 	private final double[][] values;
 
-	private final List<String> leftAlone;
+	private final Map<String, String> leftAlone;
 
 	private FeatureTable(final Path file, final TableSpec spec, final CsvTable table,
 		final DesignParts parts, final int[] featureColumns, final double[][] values,
-		final List<String> leftAlone)
+		final Map<String, String> leftAlone)
 	{
 		this.file = file;
 		this.spec = spec;
@@ -91,7 +92,7 @@ public final class FeatureTable {
 		this.design = parts.design();
 		this.featureColumns = featureColumns;
 		this.values = values;
-		this.leftAlone = Collections.unmodifiableList(new ArrayList<>(leftAlone));
+		this.leftAlone = Collections.unmodifiableMap(new LinkedHashMap<>(leftAlone));
 	}
 
 	/**
@@ -157,7 +158,7 @@ public final class FeatureTable {
 		// a typo already has its message; "no features" would only add noise
 		if (cols.isEmpty() && !named && !kept.containsValue(TYPOS)) problems.add(name + " has no " +
 			"numeric feature columns besides the id, batch and covariates" + (kept.isEmpty() ? ""
-				: " (left as they are: " + String.join(", ", leftAlone(t, kept)) + ")") + ". Add " +
+				: " (left as they are: " + describe(leftAlone(t, kept)) + ")") + ". Add " +
 			"the features, or name them with features=... (a named feature is used whatever it " +
 			"looks like).");
 
@@ -279,12 +280,21 @@ public final class FeatureTable {
 	}
 
 	/**
-	 * @return the columns that are neither features nor the id, batch or covariates, each with
-	 *         why it was left as it is, in file order: "visit (excluded)", "diagnosis (text)";
-	 *         {@link #writeHarmonised} copies them unchanged (unmodifiable)
+	 * @return the columns that are neither features nor the id, batch or covariates, in file
+	 *         order, each with why it was left as it is: visit: "excluded", diagnosis: "text"; a
+	 *         column without a name is "column C"; {@link #writeHarmonised} copies them unchanged
+	 *         (unmodifiable)
 	 */
-	public List<String> leftAlone() {
+	public Map<String, String> leftAlone() {
 		return leftAlone;
+	}
+
+	/** @return "visit (excluded), diagnosis (text)" for {@link #leftAlone()} or a part of it */
+	public static String describe(final Map<String, String> leftAlone) {
+		final List<String> list = new ArrayList<>();
+		for (final Map.Entry<String, String> e : leftAlone.entrySet())
+			list.add(e.getKey() + " (" + e.getValue() + ")");
+		return String.join(", ", list);
 	}
 
 	/**
@@ -386,15 +396,17 @@ public final class FeatureTable {
 		return false;
 	}
 
-	/** @return "name (why)" for each column, "column C (no name)" if it has none */
-	private static List<String> leftAlone(final CsvTable t, final Map<Integer, String> kept) {
-		final List<String> list = new ArrayList<>();
+	/** @return name to why for each column, "column C" if it has no name */
+	private static Map<String, String> leftAlone(final CsvTable t,
+		final Map<Integer, String> kept)
+	{
+		final Map<String, String> map = new LinkedHashMap<>();
 		for (final Map.Entry<Integer, String> e : kept.entrySet()) {
 			final String column = t.header().get(e.getKey());
-			list.add((column.isEmpty() ? "column " + Csv.columnLetter(e.getKey()) : column) + " (" +
-				e.getValue() + ")");
+			map.put(column.isEmpty() ? "column " + Csv.columnLetter(e.getKey()) : column, e
+				.getValue());
 		}
-		return list;
+		return map;
 	}
 
 	private static List<Integer> namedFeatures(final CsvTable t, final List<String> names,

@@ -74,7 +74,7 @@ public class TableEffectsCommand extends ContextCommand {
 			"those that look like an identifier")
 	private String features = "";
 
-	@Parameter(label = "Columns to keep as they are", required = false,
+	@Parameter(label = "Columns not to test", required = false,
 		description = "comma-separated numeric columns that are not features, e.g. visit,qc_score")
 	private String exclude = "";
 

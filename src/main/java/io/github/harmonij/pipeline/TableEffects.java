@@ -146,7 +146,7 @@ public final class TableEffects {
 		}
 		return String.format(Locale.ROOT, "Tested %d features of %d subjects from %d sites: %s. " +
 			"Results: %s.", before.nFeatures(), before.nSubjects(), before.design().nBatches(),
-			tests.siteEffects(r.q), r.out) + TableHarmonisation.columns(before);
+			tests.siteEffects(r.q), r.out) + TableHarmonisation.columns(before, List.of());
 	}
 
 

@@ -44,8 +44,8 @@ class FeatureTableTest {
 		assertArrayEquals(new String[] { "UCL", "Zürich" }, t.design().batchLevels());
 		assertArrayEquals(new String[] { "age", "sex[M]" }, t.design().covariateNames());
 		assertEquals(70, t.design().covariate(1, 0));
-		assertEquals(List.of("diagnosis (text)", "notes (text)", "empty (no values)"), t
-			.leftAlone());
+		assertEquals("diagnosis (text), notes (text), empty (no values)", FeatureTable.describe(t
+			.leftAlone()));
 	}
 
 	@Test
