@@ -31,11 +31,12 @@ import io.github.harmonij.io.CsvTable;
  * numbers or missing, is a feature, in file order; but a column that looks like an identifier is
  * not (a participant number is no measure to harmonise): one with a different whole number in
  * every row whose name says so ("participant_no", "record_id", "code"...) or whose numbers rise
- * or fall down the file (of 8 rows or more). Named {@link TableSpec#features features} are used whatever they hold.
- * A default column whose cells are mostly numbers is a feature column, so a cell in it that is
- * not a number ("12.3x") is an error, as in a named feature; a column mostly of text is left as
- * it is. Every column left as it is, other than the id, batch and covariates, is named in
- * {@link #leftAlone()}. Missing feature values (empty, "NA", "NaN", see {@link Csv#isMissing}) are
+ * or fall down the file (of 8 rows or more). Named {@link TableSpec#features features} are used
+ * whatever they hold. A default column whose cells are mostly numbers is a feature column, so a
+ * cell in it that is not a number ("12.3x") is an error, as in a named feature; a column mostly
+ * of text is left as it is. Every column left as it is, other than the id, batch, covariates
+ * and blank columns without a name (a trailing delimiter), is named in {@link #leftAlone()}.
+ * Missing feature values (empty, "NA", "NaN", see {@link Csv#isMissing}) are
  * errors unless the table is read with {@code allowMissing} (combat-table and regress-table do):
  * they are then NaN in {@link #values()} and written back verbatim.
  * <p>
@@ -150,7 +151,8 @@ public final class FeatureTable {
 			else kept.put(c, "excluded");
 		}
 		for (int c = 0; c < t.nColumns(); c++) {
-			if (roles.containsKey(c) || kept.containsKey(c) || cols.contains(c)) continue;
+			if (roles.containsKey(c) || kept.containsKey(c) || cols.contains(c) || blank(t, c))
+				continue;
 			final String why = named ? "not in features" : defaultFeature(t, c, parts, problems);
 			if (why == null) cols.add(c);
 			else kept.put(c, why);
@@ -394,6 +396,14 @@ public final class FeatureTable {
 		for (final String word : WORD_BREAK.split(t.header().get(c)))
 			if (IDENTIFIER_WORDS.contains(word.toLowerCase(Locale.ROOT))) return true;
 		return false;
+	}
+
+	/** @return whether a column has neither a name nor values: a delimiter at each row's end */
+	private static boolean blank(final CsvTable t, final int c) {
+		if (!t.header().get(c).isEmpty()) return false;
+		for (int r = 0; r < t.nRows(); r++)
+			if (!Csv.isMissing(t.cell(r, c))) return false;
+		return true;
 	}
 
 	/** @return name to why for each column, "column C" if it has no name */

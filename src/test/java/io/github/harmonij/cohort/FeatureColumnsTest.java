@@ -75,6 +75,15 @@ class FeatureColumnsTest {
 	}
 
 	@Test
+	void textAndUnnamedColumnsAreNamedButNotATrailingDelimiter() throws IOException {
+		final FeatureTable t = FeatureTable.read(table("t.csv", "site,v,notes,,",
+			"A,1.5,ok,x,", "A,2.5,3,y,", "B,3.5,redo,,", "B,4.5,,z,"), TableSpec.batch("site"));
+		assertEquals(List.of("v"), t.featureNames());
+		assertEquals("notes (text), column D (no name)", FeatureTable.describe(t.leftAlone()),
+			"a text column with one number is text");
+	}
+
+	@Test
 	void aTypoInAColumnOfNumbersNamesTheRowAndColumn() throws IOException {
 		final Path in = visits("12.3x");
 		final String msg = assertThrows(InputException.class, () -> FeatureTable.read(in, SPEC))
