@@ -3,10 +3,15 @@ package io.github.harmonij.cohort;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 import io.github.harmonij.core.Design;
 import io.github.harmonij.core.FeatureMatrix;
@@ -22,9 +27,16 @@ import io.github.harmonij.io.CsvTable;
  * sub-001,Zürich,63,F,4012.5,4108.25
  * </pre>
  * Which columns mean what is given by a {@link TableSpec}; by default every column that is not
- * the id, the batch or a covariate, and whose cells are all numbers or missing, is a feature, in
- * file order. Text columns are then skipped with a {@link #notes() note}; a named feature holding
- * text is an error. Missing feature values (empty, "NA", "NaN", see {@link Csv#isMissing}) are
+ * the id, the batch, a covariate or {@link TableSpec#exclude excluded}, and whose cells are all
+ * numbers or missing, is a feature, in file order; but a column that looks like an identifier is
+ * not (a participant number is no measure to harmonise): one with a different whole number in
+ * every row whose name says so ("participant_no", "record_id", "code"...) or whose numbers rise
+ * or fall down the file (of 8 rows or more). Named {@link TableSpec#features features} are used
+ * whatever they hold. A default column whose cells are mostly numbers is a feature column, so a
+ * cell in it that is not a number ("12.3x") is an error, as in a named feature; a column mostly
+ * of text is left as it is. Every column left as it is, other than the id, batch, covariates
+ * and blank columns without a name (a trailing delimiter), is named in {@link #leftAlone()}.
+ * Missing feature values (empty, "NA", "NaN", see {@link Csv#isMissing}) are
  * errors unless the table is read with {@code allowMissing} (combat-table and regress-table do):
  * they are then NaN in {@link #values()} and written back verbatim.
  * <p>
@@ -33,6 +45,26 @@ import io.github.harmonij.io.CsvTable;
  * columns in the same order with only the feature cells replaced. Immutable.
  */
 public final class FeatureTable {
+
+	/** A whole number as written in a table: digits, with a sign at most. */
+	private static final Pattern WHOLE_NUMBER = Pattern.compile("[+-]?[0-9]+");
+
+	/** Why a column of numbers with a few text cells is not a feature (an error). */
+	private static final String TYPOS = "not a number in every row";
+
+	/**
+	 * Fewest rows whose order says identifier: a measure rises or falls down the file by chance
+	 * in one column of 8 rows in 8!/2 = 20160, but in one of 12 in a table of 4 rows.
+	 */
+	private static final int MIN_ROWS_IN_ORDER = 8;
+
+	/** Between the words of a column name: "participant_no", "ParticipantNo", "record-id". */
+	private static final Pattern WORD_BREAK = Pattern.compile(
+		"[^\\p{L}\\p{N}]+|(?<=\\p{Ll})(?=\\p{Lu})");
+
+	/** Words of a column name that say the column identifies (lower case). */
+	private static final List<String> IDENTIFIER_WORDS = List.of("id", "no", "nr", "num",
+		"number", "code", "subject", "participant", "patient", "record");
 
 	private final Path file;
 
@@ -48,11 +80,11 @@ public final class FeatureTable {
 
 	private final double[][] values;
 
-	private final List<String> notes;
+	private final Map<String, String> leftAlone;
 
 	private FeatureTable(final Path file, final TableSpec spec, final CsvTable table,
 		final DesignParts parts, final int[] featureColumns, final double[][] values,
-		final List<String> notes)
+		final Map<String, String> leftAlone)
 	{
 		this.file = file;
 		this.spec = spec;
@@ -61,7 +93,7 @@ public final class FeatureTable {
 		this.design = parts.design();
 		this.featureColumns = featureColumns;
 		this.values = values;
-		this.notes = Collections.unmodifiableList(new ArrayList<>(notes));
+		this.leftAlone = Collections.unmodifiableMap(new LinkedHashMap<>(leftAlone));
 	}
 
 	/**
@@ -97,7 +129,6 @@ public final class FeatureTable {
 		if (n == 0) throw new InputException(name + " has no data rows, only a header. Add one " +
 			"row per subject with its " + spec.batchColumn() + ", covariates and features.");
 		final List<String> problems = new ArrayList<>();
-		final List<String> notes = new ArrayList<>();
 		final String[] rowLabels = new String[n];
 		for (int r = 0; r < n; r++)
 			rowLabels[r] = "row " + t.lineOf(r);
@@ -108,11 +139,30 @@ public final class FeatureTable {
 		if (parts.batchColumn >= 0) roles.put(parts.batchColumn, "the batch column");
 		for (final String c : parts.covariates)
 			if (t.column(c) >= 0) roles.put(t.column(c), "a covariate");
-		final List<Integer> cols = spec.features().isEmpty() ? defaultFeatures(t, roles, parts,
-			notes) : namedFeatures(t, spec.features(), roles, problems);
-		if (cols.isEmpty() && spec.features().isEmpty()) problems.add(name + " has no numeric " +
-			"feature columns besides the id, batch and covariates. Add the features, or name " +
-			"them if they hold text.");
+		final boolean named = !spec.features().isEmpty();
+		final List<Integer> cols = named ? namedFeatures(t, spec.features(), roles, problems)
+			: new ArrayList<>();
+		final Map<Integer, String> kept = new TreeMap<>(); // file order
+		for (final String x : spec.excluded()) {
+			final int c = Tables.require(t, x, "excluded column", problems);
+			if (c < 0 || roles.containsKey(c)) continue;
+			if (cols.contains(c)) problems.add(name + ": " + x + " is both a feature and " +
+				"excluded. Remove it from features or from exclude.");
+			else kept.put(c, "excluded");
+		}
+		for (int c = 0; c < t.nColumns(); c++) {
+			if (roles.containsKey(c) || kept.containsKey(c) || cols.contains(c) || blank(t, c))
+				continue;
+			final String why = named ? "not in features" : defaultFeature(t, c, parts, problems);
+			if (why == null) cols.add(c);
+			else kept.put(c, why);
+		}
+		// a typo already has its message; "no features" would only add noise
+		if (cols.isEmpty() && !named && !kept.containsValue(TYPOS)) problems.add(name + " has no " +
+			"numeric feature columns besides the id, batch and covariates" + (kept.isEmpty() ? ""
+				: " (left as they are: " + describe(leftAlone(t, kept)) + ")") + ". Add " +
+			"the features, or name them with features=... (a named feature is used whatever it " +
+			"looks like).");
 
 		final double[][] values = new double[n][cols.size()];
 		for (int f = 0; f < cols.size(); f++) {
@@ -133,7 +183,7 @@ public final class FeatureTable {
 		}
 		Csv.throwProblems(name, problems, "nothing was read");
 		return new FeatureTable(file, spec, t, parts, cols.stream().mapToInt(Integer::intValue)
-			.toArray(), values, notes);
+			.toArray(), values, leftAlone(t, kept));
 	}
 
 	/** @return the table file, absolute */
@@ -231,9 +281,22 @@ public final class FeatureTable {
 		return table.lineOf(subject);
 	}
 
-	/** @return columns left out of the default feature selection, and why (unmodifiable) */
-	public List<String> notes() {
-		return notes;
+	/**
+	 * @return the columns that are neither features nor the id, batch or covariates, in file
+	 *         order, each with why it was left as it is: visit: "excluded", diagnosis: "text"; a
+	 *         column without a name is "column C"; {@link #writeHarmonised} copies them unchanged
+	 *         (unmodifiable)
+	 */
+	public Map<String, String> leftAlone() {
+		return leftAlone;
+	}
+
+	/** @return "visit (excluded), diagnosis (text)" for {@link #leftAlone()} or a part of it */
+	public static String describe(final Map<String, String> leftAlone) {
+		final List<String> list = new ArrayList<>();
+		for (final Map.Entry<String, String> e : leftAlone.entrySet())
+			list.add(e.getKey() + " (" + e.getValue() + ")");
+		return String.join(", ", list);
 	}
 
 	/**
@@ -270,36 +333,90 @@ public final class FeatureTable {
 
 	// -- Helper methods --
 
-	private static List<Integer> defaultFeatures(final CsvTable t, final Map<Integer, String> roles,
-		final DesignParts parts, final List<String> notes)
+	/**
+	 * Whether a column not named by the user is a feature: one of numbers, not an identifier.
+	 *
+	 * @return null for a feature, else why the column is left as it is; a column of numbers with
+	 *         some text cells adds a problem per such cell and is not a feature
+	 */
+	private static String defaultFeature(final CsvTable t, final int c, final DesignParts parts,
+		final List<String> problems)
 	{
-		final List<Integer> cols = new ArrayList<>();
-		for (int c = 0; c < t.nColumns(); c++) {
-			if (roles.containsKey(c)) continue;
-			final String column = t.header().get(c);
-			final String label = column.isEmpty() ? "column " + (c + 1) + " (" + Csv.columnLetter(
-				c) + "), which has no name," : "column \"" + column + "\"";
-			int text = -1;
-			boolean any = false;
-			for (int r = 0; r < t.nRows() && text < 0; r++) {
-				final String cell = t.cell(r, c);
-				if (Csv.isMissing(cell)) continue;
-				any = true;
-				if (Double.isNaN(Csv.parseNumber(cell))) text = r;
-			}
-			if (column.isEmpty()) {
-				if (any) notes.add(t.name() + ": " + label + " was not used as a feature. Give " +
-					"it a name to use it.");
-			}
-			else if (!any) notes.add(t.name() + ": " + label + " has no values and was not " +
-				"used as a feature.");
-			else if (text >= 0) notes.add(t.name() + ": " + label + " was not used as a " +
-				"feature: " + Tables.rowAndSubject(t, text, parts.labels) + " has \"" + t.cell(
-					text, c).trim() + "\", which is not a number. Name it as a feature to see " +
-				"every such cell.");
-			else cols.add(c);
+		final String column = t.header().get(c);
+		int numbers = 0, text = 0, missing = 0;
+		for (int r = 0; r < t.nRows(); r++) {
+			final String cell = t.cell(r, c);
+			if (Csv.isMissing(cell)) missing++;
+			// a decimal comma is a number written for another locale, not text
+			else if (!Double.isNaN(Csv.parseNumber(cell)) || !Csv.numberHint(cell).isEmpty())
+				numbers++;
+			else text++;
 		}
-		return cols;
+		if (column.isEmpty()) return "no name";
+		if (numbers + text == 0) return "no values";
+		if (numbers <= text) return "text";
+		boolean typos = false;
+		for (int r = 0; r < t.nRows(); r++) {
+			final String cell = t.cell(r, c).trim();
+			if (Csv.isMissing(cell) || !Double.isNaN(Csv.parseNumber(cell))) continue;
+			typos = true;
+			problems.add(Tables.where(t, r, parts.labels) + ": " + column + " \"" + cell +
+				"\" is not a number" + Csv.numberHint(cell) + ", though most of the column is. " +
+				"Correct the value, or keep the column as it is with exclude=" + column + ".");
+		}
+		if (typos) return TYPOS;
+		return missing == 0 && looksLikeIdentifier(t, c) ? "a different whole number in every " +
+			"row, like an identifier; name it in features to harmonise it" : null;
+	}
+
+	/**
+	 * A different whole number in every row, and a name that says identifier or numbers that rise
+	 * or fall down the file (in {@value #MIN_ROWS_IN_ORDER} rows or more): with these two tests a
+	 * measure written in whole numbers (surface areas in mm², voxel counts), which is often
+	 * different in every row of a small table, is not taken for one.
+	 */
+	private static boolean looksLikeIdentifier(final CsvTable t, final int c) {
+		final int n = t.nRows();
+		final double[] v = new double[n];
+		for (int r = 0; r < n; r++) {
+			final String cell = t.cell(r, c).trim();
+			if (!WHOLE_NUMBER.matcher(cell).matches()) return false;
+			v[r] = Csv.parseNumber(cell);
+		}
+		final double[] sorted = v.clone();
+		Arrays.sort(sorted);
+		for (int r = 1; r < n; r++)
+			if (sorted[r] == sorted[r - 1]) return false;
+		boolean rising = true, falling = true;
+		for (int r = 1; r < n; r++) {
+			rising &= v[r] > v[r - 1];
+			falling &= v[r] < v[r - 1];
+		}
+		if ((rising || falling) && n >= MIN_ROWS_IN_ORDER) return true;
+		for (final String word : WORD_BREAK.split(t.header().get(c)))
+			if (IDENTIFIER_WORDS.contains(word.toLowerCase(Locale.ROOT))) return true;
+		return false;
+	}
+
+	/** @return whether a column has neither a name nor values: a delimiter at each row's end */
+	private static boolean blank(final CsvTable t, final int c) {
+		if (!t.header().get(c).isEmpty()) return false;
+		for (int r = 0; r < t.nRows(); r++)
+			if (!Csv.isMissing(t.cell(r, c))) return false;
+		return true;
+	}
+
+	/** @return name to why for each column, "column C" if it has no name */
+	private static Map<String, String> leftAlone(final CsvTable t,
+		final Map<Integer, String> kept)
+	{
+		final Map<String, String> map = new LinkedHashMap<>();
+		for (final Map.Entry<Integer, String> e : kept.entrySet()) {
+			final String column = t.header().get(e.getKey());
+			map.put(column.isEmpty() ? "column " + Csv.columnLetter(e.getKey()) : column, e
+				.getValue());
+		}
+		return map;
 	}
 
 	private static List<Integer> namedFeatures(final CsvTable t, final List<String> names,

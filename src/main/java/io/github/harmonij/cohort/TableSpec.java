@@ -14,8 +14,9 @@ import io.github.harmonij.core.InputException;
  * </pre>
  * Defaults: id column "subject", "id", "subject_id" or "participant_id" if present (ignoring
  * case), else none (subjects are then named by row); features are every other column that is not
- * the batch or a covariate and whose cells are all numbers or missing (columns holding text are
- * skipped and listed in {@link FeatureTable#notes()}); at least 2 subjects per batch (1 with
+ * the batch, a covariate or {@link #exclude excluded} and whose cells are all numbers or missing,
+ * except a column that looks like an identifier (see {@link FeatureTable}); every column left as it
+ * is gets named in {@link FeatureTable#leftAlone()}; at least 2 subjects per batch (1 with
  * {@link #meanOnly(boolean) meanOnly}); no reference batch.
  * <p>
  * A column named in {@link #categorical} but not in {@link #covariates} is a covariate too: it is
@@ -25,9 +26,12 @@ public final class TableSpec extends ModelSpec<TableSpec> {
 
 	private final List<String> features;
 
-	private TableSpec(final Model model, final List<String> features) {
+	private final List<String> exclude;
+
+	private TableSpec(final Model model, final List<String> features, final List<String> exclude) {
 		super(model);
 		this.features = List.copyOf(features);
+		this.exclude = List.copyOf(exclude);
 	}
 
 	/**
@@ -35,12 +39,12 @@ public final class TableSpec extends ModelSpec<TableSpec> {
 	 * @throws InputException if it is null or blank
 	 */
 	public static TableSpec batch(final String batchColumn) {
-		return new TableSpec(Model.batch(batchColumn), List.of());
+		return new TableSpec(Model.batch(batchColumn), List.of(), List.of());
 	}
 
 	@Override
 	TableSpec with(final Model changed) {
-		return new TableSpec(changed, features);
+		return new TableSpec(changed, features, exclude);
 	}
 
 	/**
@@ -56,11 +60,27 @@ public final class TableSpec extends ModelSpec<TableSpec> {
 	 *         the default (see the class description)
 	 */
 	public TableSpec features(final List<String> names) {
-		return new TableSpec(model, clean(names));
+		return new TableSpec(model, clean(names), exclude);
 	}
 
 	/** @return the named features, or an empty list for the default selection */
 	public List<String> features() {
 		return features;
+	}
+
+	/**
+	 * Columns to keep as they are although they hold numbers (visit numbers, scan dates, quality
+	 * scores): left out of the default features, and named where the table is read; each must
+	 * exist. With named {@link #features}, listing a feature here too is an error.
+	 *
+	 * @return a copy excluding exactly these columns
+	 */
+	public TableSpec exclude(final List<String> names) {
+		return new TableSpec(model, features, clean(names));
+	}
+
+	/** @return the excluded columns (see {@link #exclude}) */
+	public List<String> excluded() {
+		return exclude;
 	}
 }

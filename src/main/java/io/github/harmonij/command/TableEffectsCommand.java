@@ -70,8 +70,13 @@ public class TableEffectsCommand extends ContextCommand {
 	private int smooth_df = 4;
 
 	@Parameter(label = "Features", required = false,
-		description = "comma-separated columns to test; default: every other numeric column")
+		description = "comma-separated columns to test; default: every other numeric column except " +
+			"those that look like an identifier")
 	private String features = "";
+
+	@Parameter(label = "Columns not to test", required = false,
+		description = "comma-separated numeric columns that are not features, e.g. visit,qc_score")
+	private String exclude = "";
 
 	@Parameter(label = "FDR level q")
 	private double q = SiteEffectMaps.DEFAULT_Q;
@@ -94,7 +99,7 @@ public class TableEffectsCommand extends ContextCommand {
 			TableSpec spec = TableSpec.batch(batch == null ? "" : batch.trim()).covariates(
 				CommandSupport.list(covariates)).categorical(CommandSupport.list(categorical)).smooth(
 					CommandSupport.list(smooth)).smoothDf(smooth_df).features(CommandSupport.list(
-						features));
+						features)).exclude(CommandSupport.list(exclude));
 			if (CommandSupport.blankToNull(id) != null) spec = spec.idColumn(id.trim());
 			TableEffects.Request r = TableEffects.Request.of(table.toPath(), spec, q, out.toPath(),
 				EvidenceFigures::writeBoxPlots).harmonised(CohortRequests.pathOrNull(harmonised));

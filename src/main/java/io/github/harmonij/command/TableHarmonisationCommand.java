@@ -57,8 +57,13 @@ abstract class TableHarmonisationCommand extends ContextCommand {
 	private int smooth_df = 4;
 
 	@Parameter(label = "Features", required = false,
-		description = "comma-separated columns to harmonise; default: every other numeric column")
+		description = "comma-separated columns to harmonise; default: every other numeric column " +
+			"except those that look like an identifier")
 	private String features = "";
+
+	@Parameter(label = "Columns to keep as they are", required = false,
+		description = "comma-separated numeric columns that are not features, e.g. visit,qc_score")
+	private String exclude = "";
 
 	@Parameter(label = "Reference site", required = false)
 	private String ref_batch = "";
@@ -99,7 +104,7 @@ abstract class TableHarmonisationCommand extends ContextCommand {
 			TableSpec spec = TableSpec.batch(batch == null ? "" : batch.trim()).covariates(
 				CommandSupport.list(covariates)).categorical(CommandSupport.list(categorical))
 				.features(CommandSupport.list(features)).smooth(CommandSupport.list(smooth)).smoothDf(
-					smooth_df);
+					smooth_df).exclude(CommandSupport.list(exclude));
 			if (CommandSupport.blankToNull(id) != null) spec = spec.idColumn(id.trim());
 			final TableHarmonisation.Builder r = request(table.toPath(), spec, CommandSupport
 				.blankToNull(ref_batch), out.toPath()).modelOut(CohortRequests.pathOrNull(model_out));

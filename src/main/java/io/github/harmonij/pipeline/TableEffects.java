@@ -145,8 +145,8 @@ public final class TableEffects {
 			throw new InputException("Cannot write " + r.out + ": " + e.getMessage());
 		}
 		return String.format(Locale.ROOT, "Tested %d features of %d subjects from %d sites: %s. " +
-			"Results: %s", before.nFeatures(), before.nSubjects(), before.design().nBatches(), tests
-				.siteEffects(r.q), r.out);
+			"Results: %s.", before.nFeatures(), before.nSubjects(), before.design().nBatches(),
+			tests.siteEffects(r.q), r.out) + TableHarmonisation.columns(before, List.of());
 	}
 
 

@@ -5,8 +5,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 
@@ -277,6 +279,7 @@ public final class TableHarmonisation {
 			"Harmonised %d features of %d subjects from %d sites with %s in %.3f s; wrote %s.", t
 				.nFeatures(), t.nSubjects(), t.design().nBatches(), combat != null ? "ComBat (" +
 					combat + ")" : "linear regression", seconds, out));
+		s.append(columns(t, List.of()));
 		if (unchanged > 0) s.append(' ').append(unchangedFeatures(t, fit, combat != null && combat
 			.meanOnly() ? 1 : 2));
 		if (missing > 0) s.append(String.format(Locale.ROOT, " %d missing cells were left " +
@@ -285,8 +288,6 @@ public final class TableHarmonisation {
 		if (saveModel) s.append(" Saved the model to ").append(modelOut).append('.');
 		if (report) s.append(" Report: ").append(reportDir.resolve(effects.report)).append("; ")
 			.append(effects.siteEffects(q)).append('.');
-		for (final String note : t.notes())
-			s.append(' ').append(note);
 		return s.toString();
 	}
 
@@ -325,6 +326,7 @@ public final class TableHarmonisation {
 		final StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
 			"Applied the %s model %s to %d features of %d subjects in %.3f s; wrote %s.", saved
 				.method(), model, t.nFeatures(), t.nSubjects(), seconds, out));
+		s.append(columns(t, saved.coding().names()));
 		for (final String w : warnings)
 			s.append(" Warning: ").append(w);
 		return s.toString();
@@ -350,6 +352,23 @@ public final class TableHarmonisation {
 	}
 
 	// -- Helper methods --
+
+	/**
+	 * Names every feature and every other column left as it is (not the id, site and covariates),
+	 * so that a column harmonised by default, or one left out, is never a surprise.
+	 *
+	 * @param covariates the covariates, if the table was read without them (a saved model's)
+	 * @return " Features: lh, rh. Left as they are: visit (excluded), dx (text)."
+	 */
+	static String columns(final FeatureTable t, final List<String> covariates) {
+		final Map<String, String> left = new LinkedHashMap<>(t.leftAlone());
+		left.keySet().removeAll(covariates);
+		final StringBuilder s = new StringBuilder(" Features: ").append(String.join(", ", t
+			.featureNames())).append('.');
+		if (!left.isEmpty()) s.append(" Left as they are: ").append(FeatureTable.describe(left))
+			.append('.');
+		return s.toString();
+	}
 
 	/**
 	 * "3 features were left unchanged: vol_const (constant in all subjects), vol_cis (constant

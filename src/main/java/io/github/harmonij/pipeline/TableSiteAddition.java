@@ -116,6 +116,7 @@ public final class TableSiteAddition {
 				"features in %.3f s; wrote %s and the extended model %s.", added.site(), added
 					.nSubjects(), mode.key(), saved.method(), model, t.nFeatures(), seconds, out,
 			modelOut));
+		s.append(TableHarmonisation.columns(t, saved.coding().names()));
 		if (added.leftOut() > 0) s.append(String.format(Locale.ROOT, " %d features were left " +
 			"unchanged for the new site (missing or constant in its rows).", added.leftOut()));
 		for (final String w : warnings)
