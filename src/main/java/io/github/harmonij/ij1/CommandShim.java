@@ -8,6 +8,7 @@ import java.awt.Font;
 import java.awt.GraphicsEnvironment;
 import java.awt.GridBagConstraints;
 import java.awt.GridBagLayout;
+import java.awt.Insets;
 import java.io.File;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,7 +64,7 @@ public class CommandShim implements PlugIn {
 	static final String ESC_REASON = "Canceled with Esc; nothing was written.";
 
 	/** Characters per line of a field's description under the field. */
-	private static final int DESCRIPTION_WIDTH = 60;
+	private static final int DESCRIPTION_WIDTH = 48;
 
 	private static final Font DESCRIPTION_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
 
@@ -180,7 +181,7 @@ public class CommandShim implements PlugIn {
 	}
 
 	/**
-	 * The command's dialog: each field shows the parameter's label with its description below,
+	 * The command's dialog: each field shows the parameter's label with its description beside it,
 	 * while its key stays the parameter name, the macro key ({@link #labelled}); the Help button
 	 * shows the command's section of docs/commands.md ({@link HelpPages}).
 	 *
@@ -274,26 +275,37 @@ public class CommandShim implements PlugIn {
 				return d + "; or the title of an open table (e.g. Results)";
 			case "out":
 				return outTable ? d + "; for an open table it may be left empty" : d;
-			case "report":
-				return outTable ? d + ", into a new folder beside the output table, named after it " +
-					"(OUT_report for OUT.csv)" : d;
 			default:
 				return d;
 		}
 	}
 
 	/**
-	 * Adds a description in small grey type under the field just added, in the fields' column,
-	 * wrapped so that a long one does not widen the dialog.
+	 * Adds a description in small grey type beside the field just added, in a third column, so
+	 * that the dialog grows in width rather than past the height of a laptop's screen; wrapped so
+	 * that a long one stays a few lines.
 	 */
 	private static void describe(final GenericDialog gd, final String description) {
 		if (description.isEmpty()) return;
-		gd.setInsets(0, 0, 0);
-		gd.addMessage(wrap(description, DESCRIPTION_WIDTH), DESCRIPTION_FONT, Color.DARK_GRAY);
-		final Component message = gd.getMessage();
+		final String text = wrap(description, DESCRIPTION_WIDTH);
+		gd.addMessage(text, DESCRIPTION_FONT, Color.DARK_GRAY);
 		final GridBagLayout layout = (GridBagLayout) gd.getLayout();
+		final Component message = gd.getMessage();
+		final Component fieldComponent = gd.getComponent(gd.getComponentCount() - 2);
+		final GridBagConstraints field = layout.getConstraints(fieldComponent);
+		// text fields span the remaining columns; keep each field in its own
+		if (field.gridwidth != 1) {
+			field.gridwidth = 1;
+			layout.setConstraints(fieldComponent, field);
+		}
 		final GridBagConstraints c = layout.getConstraints(message);
-		c.gridx = 1;
+		// the message's own row, left empty, takes no height
+		c.gridx = 2;
+		c.gridy = field.gridy;
+		c.gridwidth = GridBagConstraints.REMAINDER;
+		c.anchor = GridBagConstraints.WEST;
+		// a Label (one line) draws its text 4 pixels left of a MultiLineLabel's
+		c.insets = new Insets(field.insets.top, text.contains("\n") ? 10 : 14, 0, 0);
 		layout.setConstraints(message, c);
 	}
 
