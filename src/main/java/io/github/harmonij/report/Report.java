@@ -5,6 +5,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -423,21 +424,27 @@ public final class Report {
 
 	private static String num(final String s) {
 		final double v = parse(s);
-		return Double.isNaN(v) ? esc(s) : esc(rounded(s, v));
+		return Double.isNaN(v) ? esc(s) : esc(rounded(v));
 	}
 
 	/**
-	 * The report's one rule for numbers: whole numbers as written, percentages to 0.1, anything
-	 * else to 3 significant digits (trailing zeros kept, so a column reads evenly), in scientific
-	 * notation below 0.001 (p values) and as a whole number from 1000.
+	 * The report's one rule for numbers: counts as written, percentages to 0.1, anything else to 3
+	 * significant digits (trailing zeros kept, 19 as 19.0, so a column reads evenly), in
+	 * scientific notation below 0.001 (p values) and as a whole number from 1000.
 	 */
-	static String rounded(final String text, final double v) {
-		if (text.trim().matches("-?[0-9]+")) return text.trim();
+	static String rounded(final double v) {
 		if (v == 0) return "0";
 		final double a = Math.abs(v);
 		if (a < 1e-3) return String.format(Locale.ROOT, "%.2e", v);
 		if (a >= 1e3) return String.format(Locale.ROOT, "%.0f", v);
-		return new BigDecimal(v).round(new MathContext(3)).toPlainString();
+		final BigDecimal r = new BigDecimal(v).round(new MathContext(3));
+		final int decimals = Math.max(0, 2 - (int) Math.floor(Math.log10(r.abs().doubleValue())));
+		return r.setScale(decimals, RoundingMode.HALF_EVEN).toPlainString();
+	}
+
+	/** @return whether the text is a whole number, as counts are written */
+	private static boolean isCount(final String text) {
+		return text.trim().matches("-?[0-9]+");
 	}
 
 	private static String percent(final double v) {
@@ -523,7 +530,7 @@ public final class Report {
 
 		/**
 		 * A CSV table as HTML, its first {@code maxColumns} columns, numbers {@link #rounded}
-		 * (percent columns to 0.1).
+		 * (percent columns to 0.1, columns of whole numbers as written).
 		 *
 		 * @param heading the heading of a column from its name with spaces for _
 		 */
@@ -533,6 +540,12 @@ public final class Report {
 			for (final String c : t.header().subList(0, nc))
 				sb.append("<th>").append(esc(heading.apply(c.replace('_', ' ')))).append("</th>");
 			sb.append("</tr></thead>\n<tbody>\n");
+			final boolean[] counts = new boolean[nc];
+			for (int c = 0; c < nc; c++) {
+				counts[c] = true;
+				for (int i = 0; i < t.nRows(); i++)
+					if (!Double.isNaN(parse(t.cell(i, c))) && !isCount(t.cell(i, c))) counts[c] = false;
+			}
 			for (int i = 0; i < t.nRows(); i++) {
 				sb.append("<tr>");
 				for (int c = 0; c < nc; c++) {
@@ -541,7 +554,7 @@ public final class Report {
 					final boolean number = !Double.isNaN(v) && c > 0;
 					final boolean pct = t.header().get(c).contains("percent");
 					sb.append(number ? "<td class=\"n\">" : "<td>").append(number ? esc(pct ? percent(v)
-						: rounded(cell, v)) : esc(cell)).append("</td>");
+						: counts[c] ? cell.trim() : rounded(v)) : esc(cell)).append("</td>");
 				}
 				sb.append("</tr>\n");
 			}
@@ -554,10 +567,12 @@ public final class Report {
 			for (final String[] m : MEASURES) {
 				final String[] r = row(t, m[0]);
 				if (r == null || r[1].isEmpty() && r[2].isEmpty()) continue;
-				final boolean pct = m[0].contains("percent"), chosen = m[0].equals("q");
+				// q as chosen, the number of features as counted
+				final boolean pct = m[0].contains("percent"), asIs = m[0].equals("q") || m[0].equals(
+					"features");
 				sb.append("<tr><td>").append(esc(table && m.length > 2 ? m[2] : m[1])).append(
-					"</td><td class=\"n\">").append(chosen ? esc(r[1]) : cell(r[1], pct)).append(
-						"</td><td class=\"n\">").append(chosen ? esc(r[2]) : cell(r[2], pct)).append(
+					"</td><td class=\"n\">").append(asIs ? esc(r[1]) : cell(r[1], pct)).append(
+						"</td><td class=\"n\">").append(asIs ? esc(r[2]) : cell(r[2], pct)).append(
 							"</td></tr>\n");
 			}
 			sb.append("</tbody></table>\n");
@@ -588,7 +603,7 @@ public final class Report {
 
 		private static String cell(final String s, final boolean pct) {
 			final double v = parse(s);
-			return Double.isNaN(v) ? esc(s) : esc(pct ? percent(v) : rounded(s, v));
+			return Double.isNaN(v) ? esc(s) : esc(pct ? percent(v) : rounded(v));
 		}
 	}
 

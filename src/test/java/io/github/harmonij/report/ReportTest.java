@@ -32,14 +32,16 @@ class ReportTest {
 			"site_percent_fdr_significant,95.44,0\nsite_median_F,177.5,0.02553\n" +
 			"interest_percent_fdr_significant,77.33,78.83\ninterest_map_correlation,,0.99687\n" +
 			"features,232219,232219\nq,0.05,0.05\ninterest,age,age\n");
-		write(evidence.resolve("cohort.csv"), "site,n,age mean,age SD,sex=F\nA,10,62.32,7.4,5\n");
+		write(evidence.resolve("cohort.csv"), "site,n,age mean,age SD,sex=F\nA,10,62.32,7.4,5\n" +
+			"B,12,60,19,6\n");
 		write(run.resolve("summary.csv"), "site,n,mean_before,sd_before,mean_after,sd_after\n" +
 			"A,10,0.59,0.3332,0.6192,0.35\n");
 		final String html = Report.build(run);
 		assertTrue(html.contains("95.4&nbsp;% of voxels before, 0.0&nbsp;% after"), html);
 		assertTrue(html.contains("correlate at r = 0.997."), "r as in the table");
 		for (final String cell : new String[] { ">95.4<", ">0.0<", ">178<", ">0.0255<", ">0.997<",
-			">232219<", ">0.05<", ">62.3<", ">7.40<", ">0.590<", ">0.333<" })
+			">232219<", ">0.05<", ">62.3<", ">7.40<", ">60.0<", ">19.0<", ">12<", ">6<", ">0.590<",
+			">0.333<" })
 			assertTrue(html.contains(cell), cell + " in\n" + html);
 		for (final String text : new String[] { "Voxels with a site effect", "Voxels tested",
 			"age mean (years)", "age SD (years)", "mean before (a.u.)", "sd after (a.u.)" })
@@ -72,11 +74,11 @@ class ReportTest {
 
 	@Test
 	void roundsToThreeSignificantDigits() {
-		final String[][] cases = { { "12", "12" }, { "0.59", "0.590" }, { "177.5", "178" }, {
+		final String[][] cases = { { "19", "19.0" }, { "0.59", "0.590" }, { "177.5", "178" }, {
 			"0.0002553", "2.55e-04" }, { "600123.4", "600123" }, { "-0.04449", "-0.0445" }, { "0",
-				"0" }, { "9.996", "10.0" } };
+				"0" }, { "9.996", "10.0" }, { "99.96", "100" }, { "0.0009996", "1.00e-03" } };
 		for (final String[] c : cases)
-			assertEquals(c[1], Report.rounded(c[0], Double.parseDouble(c[0])), c[0]);
+			assertEquals(c[1], Report.rounded(Double.parseDouble(c[0])), c[0]);
 	}
 
 	@Test
