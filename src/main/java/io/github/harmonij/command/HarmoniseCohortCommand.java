@@ -25,7 +25,9 @@ import io.github.harmonij.pipeline.VoxelwiseHarmonisation;
 		name = Commands.CLI, value = "combat") })
 public class HarmoniseCohortCommand extends CohortHarmonisationCommand {
 
-	@Parameter(label = "Empirical Bayes", choices = { "parametric", "nonparametric", "none" })
+	@Parameter(label = "Empirical Bayes", choices = { "parametric", "nonparametric", "none" },
+		description = "shrink each site's shift and scale per voxel towards those of all voxels " +
+			"(parametric priors as in ComBat, nonparametric, or none)")
 	private String eb = "parametric";
 
 	@Parameter(label = "Mean only", description = "adjust the site means only, not the variances")

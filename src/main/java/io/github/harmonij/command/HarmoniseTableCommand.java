@@ -26,7 +26,9 @@ import io.github.harmonij.pipeline.TableHarmonisation;
 		name = Commands.CLI, value = "combat-table") })
 public class HarmoniseTableCommand extends TableHarmonisationCommand {
 
-	@Parameter(label = "Empirical Bayes", choices = { "parametric", "nonparametric", "none" })
+	@Parameter(label = "Empirical Bayes", choices = { "parametric", "nonparametric", "none" },
+		description = "shrink each site's shift and scale per feature towards those of all " +
+			"features (parametric priors as in ComBat, nonparametric, or none)")
 	private String eb = "parametric";
 
 	@Parameter(label = "Mean only", description = "adjust the site means only")

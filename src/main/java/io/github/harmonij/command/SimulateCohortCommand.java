@@ -39,13 +39,14 @@ public class SimulateCohortCommand extends ContextCommand {
 	@Parameter(label = "Subjects", min = "4", description = "at least 2 per site")
 	private int subjects = 60;
 
-	@Parameter(label = "Sites", min = "2", max = "26")
+	@Parameter(label = "Sites", min = "2", max = "26", description = "named SiteA, SiteB, ...")
 	private int sites = 3;
 
 	@Parameter(label = "Seed", description = "the same seed gives the same cohort")
 	private long seed = 1;
 
-	@Parameter(label = "Resolution (mm)", choices = { "2", "1" })
+	@Parameter(label = "Resolution (mm)", choices = { "2", "1" },
+		description = "voxel size of the images; 1 mm gives 8 times the voxels of 2 mm")
 	private String resolution = "2";
 
 	@Parameter(type = ItemIO.OUTPUT)

@@ -47,17 +47,19 @@ public class TableEffectsCommand extends ContextCommand {
 		description = "the same table harmonised (e.g. by combat-table); for before/after")
 	private File harmonised;
 
-	@Parameter(label = "Site column")
+	@Parameter(label = "Site column", description = "table column with the site or scanner")
 	private String batch = "site";
 
-	@Parameter(label = "Subject ID column", required = false)
+	@Parameter(label = "Subject ID column", required = false,
+		description = "for messages; default: a column named subject or id")
 	private String id = "";
 
 	@Parameter(label = "Covariates", required = false,
 		description = "comma-separated columns in both models, e.g. age,sex")
 	private String covariates = "";
 
-	@Parameter(label = "Categorical covariates", required = false)
+	@Parameter(label = "Categorical covariates", required = false,
+		description = "those of the covariates that are categories, e.g. sex,group")
 	private String categorical = "";
 
 	@Parameter(label = "Smooth covariates", required = false,
@@ -78,7 +80,7 @@ public class TableEffectsCommand extends ContextCommand {
 		description = "comma-separated numeric columns that are not features, e.g. visit,qc_score")
 	private String exclude = "";
 
-	@Parameter(label = "FDR level q")
+	@Parameter(label = "FDR level q", description = "Benjamini-Hochberg false discovery rate")
 	private double q = SiteEffectMaps.DEFAULT_Q;
 
 	@Parameter(label = "Write a report", description = "report.html in the output folder")

@@ -33,7 +33,7 @@ abstract class TableHarmonisationCommand extends ContextCommand {
 		description = "one row per subject: site, covariates and features")
 	private File table;
 
-	@Parameter(label = "Site column")
+	@Parameter(label = "Site column", description = "table column with the site or scanner")
 	private String batch = "site";
 
 	@Parameter(label = "Subject ID column", required = false,
@@ -65,7 +65,8 @@ abstract class TableHarmonisationCommand extends ContextCommand {
 		description = "comma-separated numeric columns that are not features, e.g. visit,qc_score")
 	private String exclude = "";
 
-	@Parameter(label = "Reference site", required = false)
+	@Parameter(label = "Reference site", required = false,
+		description = "leave this site unchanged and map the others onto it")
 	private String ref_batch = "";
 
 	@Parameter(label = "Write a report", description = "site tests before and after (as Table " +

@@ -1,7 +1,14 @@
 // SPDX-License-Identifier: MIT
 package io.github.harmonij.ij1;
 
+import java.awt.Checkbox;
+import java.awt.Color;
+import java.awt.Component;
+import java.awt.Font;
 import java.awt.GraphicsEnvironment;
+import java.awt.GridBagConstraints;
+import java.awt.GridBagLayout;
+import java.awt.Insets;
 import java.io.File;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,6 +62,11 @@ public class CommandShim implements PlugIn {
 
 	/** What the Log window and the status bar say after Esc stopped a run. */
 	static final String ESC_REASON = "Canceled with Esc; nothing was written.";
+
+	/** Characters per line of a field's description under the field. */
+	private static final int DESCRIPTION_WIDTH = 48;
+
+	private static final Font DESCRIPTION_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
 
 	@Override
 	public void run(final String className) {
@@ -168,12 +180,20 @@ public class CommandShim implements PlugIn {
 		return title.trim();
 	}
 
-	/** @return the options the user chose, or null if the dialog was canceled */
+	/**
+	 * The command's dialog: each field shows the parameter's label with its description beside it,
+	 * while its key stays the parameter name, the macro key ({@link #labelled}); the Help button
+	 * shows the command's section of docs/commands.md ({@link HelpPages}).
+	 *
+	 * @return the options the user chose, or null if the dialog was canceled
+	 */
 	private static Map<String, String> dialog(final CommandInfo info) {
-		final GenericDialog gd = new GenericDialog(info.get(Commands.LABEL).replace("...", ""));
+		final String label = info.get(Commands.LABEL);
+		final GenericDialog gd = new GenericDialog(label.replace("...", ""));
 		final List<ModuleItem<?>> items = Commands.userInputs(info);
 		final Map<String, Object> defaults = Commands.defaults(info);
 		if (info.getDescription() != null) gd.addMessage(info.getDescription());
+		final boolean tableCommand = hasFileInput(info, "table");
 		for (final ModuleItem<?> item : items) {
 			final String key = item.getName();
 			final Class<?> t = item.getType();
@@ -198,17 +218,11 @@ public class CommandShim implements PlugIn {
 					integer ? 0 : 3, 10, null);
 			}
 			else gd.addStringField(key, text, 30);
+			labelled(gd, item, t == boolean.class || t == Boolean.class);
+			describe(gd, description(item, tableCommand, items));
 		}
-		if (hasFileInput(info, "table")) {
-			// the table commands write a CSV file; Table Site Effects writes a folder
-			final boolean outTable = items.stream().anyMatch(i -> i.getName().equals("out") &&
-				FileWidget.SAVE_STYLE.equals(i.getWidgetStyle()));
-			final boolean report = items.stream().anyMatch(i -> i.getName().equals("report"));
-			gd.addMessage("table: a CSV file, or the title of an open table (e.g. Results)." +
-				(outTable ? "\nout: a new CSV file; for an open table it may be left empty." : "") +
-				(outTable && report ? "\nreport: into a new folder beside out, named after it " +
-					"(OUT_report for OUT.csv)." : ""));
-		}
+		final String help = HelpPages.html(label);
+		if (help != null) gd.addHelp(help);
 		gd.showDialog();
 		if (gd.wasCanceled()) return null;
 		final Map<String, String> options = new LinkedHashMap<>();
@@ -230,6 +244,88 @@ public class CommandShim implements PlugIn {
 			}
 		}
 		return options;
+	}
+
+	/**
+	 * Shows the parameter's label in place of its name on the field just added. GenericDialog
+	 * records and reads macro options under the text the field was added with, which it keeps
+	 * apart from the component, so the key stays the parameter name ({@code RecorderIT},
+	 * {@code MacroIT}).
+	 */
+	private static void labelled(final GenericDialog gd, final ModuleItem<?> item,
+		final boolean checkbox)
+	{
+		final String label = item.getLabel() == null || item.getLabel().isEmpty() ? item.getName()
+			.replace('_', ' ') : item.getLabel();
+		if (checkbox) ((Checkbox) gd.getCheckboxes().lastElement()).setLabel(label);
+		else gd.getLabel().setText(label);
+	}
+
+	/** The field's description, with what a table command also accepts. */
+	private static String description(final ModuleItem<?> item, final boolean tableCommand,
+		final List<ModuleItem<?>> items)
+	{
+		final String d = item.getDescription() == null ? "" : item.getDescription();
+		if (!tableCommand) return d;
+		// the table commands write a CSV file; Table Site Effects writes a folder
+		final boolean outTable = items.stream().anyMatch(i -> i.getName().equals("out") &&
+			FileWidget.SAVE_STYLE.equals(i.getWidgetStyle()));
+		switch (item.getName()) {
+			case "table":
+				return d + "; or the title of an open table (e.g. Results)";
+			case "out":
+				return outTable ? d + "; for an open table it may be left empty" : d;
+			default:
+				return d;
+		}
+	}
+
+	/**
+	 * Adds a description in small grey type beside the field just added, in a third column, so
+	 * that the dialog grows in width rather than past the height of a laptop's screen; wrapped so
+	 * that a long one stays a few lines.
+	 */
+	private static void describe(final GenericDialog gd, final String description) {
+		if (description.isEmpty()) return;
+		final String text = wrap(description, DESCRIPTION_WIDTH);
+		gd.addMessage(text, DESCRIPTION_FONT, Color.DARK_GRAY);
+		final GridBagLayout layout = (GridBagLayout) gd.getLayout();
+		final Component message = gd.getMessage();
+		final Component fieldComponent = gd.getComponent(gd.getComponentCount() - 2);
+		final GridBagConstraints field = layout.getConstraints(fieldComponent);
+		// text fields span the remaining columns; keep each field in its own
+		if (field.gridwidth != 1) {
+			field.gridwidth = 1;
+			layout.setConstraints(fieldComponent, field);
+		}
+		final GridBagConstraints c = layout.getConstraints(message);
+		// the message's own row, left empty, takes no height
+		c.gridx = 2;
+		c.gridy = field.gridy;
+		c.gridwidth = GridBagConstraints.REMAINDER;
+		c.anchor = GridBagConstraints.WEST;
+		// a Label (one line) draws its text 4 pixels left of a MultiLineLabel's
+		c.insets = new Insets(field.insets.top, text.contains("\n") ? 10 : 14, 0, 0);
+		layout.setConstraints(message, c);
+	}
+
+	/** Breaks text into lines of at most {@code width} characters at spaces. */
+	static String wrap(final String text, final int width) {
+		final StringBuilder sb = new StringBuilder();
+		int line = 0;
+		for (final String word : text.split(" ")) {
+			if (line > 0 && line + 1 + word.length() > width) {
+				sb.append('\n');
+				line = 0;
+			}
+			else if (line > 0) {
+				sb.append(' ');
+				line++;
+			}
+			sb.append(word);
+			line += word.length();
+		}
+		return sb.toString();
 	}
 
 	private static boolean hasFileInput(final CommandInfo info, final String name) {

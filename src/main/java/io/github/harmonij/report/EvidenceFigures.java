@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 
@@ -37,6 +38,12 @@ public final class EvidenceFigures {
 
 	/** Axial slices per montage row. */
 	static final int SLICES = 6;
+
+	/** Largest sideways shift of a box plot's point from its box's centre, in box widths (0.5). */
+	static final double JITTER = 0.09;
+
+	/** Seed of the points' sideways shifts. */
+	private static final long JITTER_SEED = 20_240_613;
 
 	private EvidenceFigures() {}
 
@@ -168,8 +175,8 @@ public final class EvidenceFigures {
 	/**
 	 * Box plots of values by group (e.g. residuals by site), groups ordered by their mean, drawn
 	 * with ImageJ's {@link Plot}: box from the first to the third quartile, a line at the median,
-	 * whiskers to the furthest values within 1.5 interquartile ranges, every value as a point, and
-	 * a dashed line at 0.
+	 * whiskers to the furthest values within 1.5 interquartile ranges, every value as a point
+	 * (shifted sideways at random, seeded), and a dashed line at 0.
 	 *
 	 * @param groups group name per value
 	 * @param order the groups in display order, or null to order by increasing mean
@@ -222,10 +229,9 @@ public final class EvidenceFigures {
 			plot.setColor(new Color(0xd62728));
 			plot.setLineWidth(3);
 			plot.drawLine(x - half, med, x + half, med);
-			// Each value as a point, spread sideways by rank so that ties stay visible
-			final double[] px = new double[v.length];
+			final double[] px = jitter(v.length, g);
 			for (int i = 0; i < v.length; i++)
-				px[i] = x + (v.length == 1 ? 0 : 0.3 * ((double) i / (v.length - 1) - 0.5) * 0.6);
+				px[i] += x;
 			plot.setColor(new Color(0, 0, 0, 120));
 			plot.setLineWidth(1);
 			plot.addPoints(px, v, Plot.CIRCLE);
@@ -352,6 +358,21 @@ public final class EvidenceFigures {
 		for (int i = 0; i < 256; i++)
 			rgb[i] = cm.getRed(i) << 16 | cm.getGreen(i) << 8 | cm.getBlue(i);
 		return rgb;
+	}
+
+	/**
+	 * Sideways shifts of a box plot's points, so that ties stay visible: at random, since shifts by
+	 * rank drew the sorted values as a diagonal streak that read as a regression line; seeded by
+	 * the group's place, so the same data give the same figure.
+	 *
+	 * @return n shifts in [-{@link #JITTER}, {@link #JITTER})
+	 */
+	static double[] jitter(final int n, final int group) {
+		final Random random = new Random(JITTER_SEED + group);
+		final double[] dx = new double[n];
+		for (int i = 0; i < n; i++)
+			dx[i] = (random.nextDouble() - 0.5) * 2 * JITTER;
+		return dx;
 	}
 
 	/** R's default quantile (type 7) of sorted values. */

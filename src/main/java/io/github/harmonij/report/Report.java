@@ -3,6 +3,9 @@ package io.github.harmonij.report;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,10 +18,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 
 import io.github.harmonij.core.InputException;
 import io.github.harmonij.io.Csv;
@@ -56,7 +63,7 @@ public final class Report {
 
 	/** Measure key, its label, and for tables (if different) the table label. */
 	private static final String[][] MEASURES = {
-		{ "site_percent_fdr_significant", "Voxels/features with a site effect (F test, FDR), %",
+		{ "site_percent_fdr_significant", "Voxels with a site effect (F test, FDR), %",
 			"Features with a site effect (F test, FDR), %" },
 		{ "site_median_F", "Median F of site" },
 		{ "site_lrt_percent_fdr_significant",
@@ -68,8 +75,7 @@ public final class Report {
 		{ "interest_median_abs_t", "Median |t| of the covariate of interest" },
 		{ "interest_median_abs_F", "Median F of the covariate of interest" },
 		{ "interest_map_correlation", "Correlation of the interest maps, before vs after" },
-		{ "features", "Features tested (mask voxels or table columns)",
-			"Features tested (table columns)" },
+		{ "features", "Voxels tested (in the mask)", "Features tested (table columns)" },
 		{ "q", "FDR level q" }, { "interest", "Covariate of interest" } };
 
 	private Report() {}
@@ -109,15 +115,17 @@ public final class Report {
 			throw new InputException(run + " has no run.json or summary.csv; give a folder written " +
 				"by harmonij combat/regress --site-effects, site-effects or table-effects.");
 
+		// a table's tests are per feature (column), an image's per voxel
+		final boolean table = effects != null || json != null && json.table() != null;
 		final Html h = new Html();
 		h.open(json);
-		atAGlance(h, comparison, tests);
+		atAGlance(h, comparison, tests, table ? "features" : "voxels", json, run);
 		if (cohort != null) {
 			h.section("cohort", "Cohort");
 			h.p("Subjects per site, with the mean and standard deviation of each continuous " +
-				"covariate and the count of each level of each categorical one. Sites that differ " +
-				"in their covariates are why the tests below adjust for them.");
-			h.table(cohort, Integer.MAX_VALUE);
+				"covariate and the count of each level of each categorical one (age in years). " +
+				"Sites that differ in their covariates are why the tests below adjust for them.");
+			h.table(cohort, Integer.MAX_VALUE, Report::withAgeInYears);
 		}
 		if (comparison != null) {
 			h.section("numbers", "Site effects before and after harmonisation");
@@ -125,7 +133,7 @@ public final class Report {
 				"least squares; the percentages count the features whose Benjamini-Hochberg " +
 				"adjusted p is at most q. After a successful harmonisation the site rows fall to " +
 				"about q or below.");
-			else h.p("Each test is done per voxel (or table column) by ordinary least squares; the " +
+			else h.p("Each test is done per voxel by ordinary least squares; the " +
 				"percentages count the voxels whose Benjamini-Hochberg adjusted p is at most q. " +
 				"After a successful harmonisation the site rows fall to about q or below, while the " +
 				"covariate of interest keeps its strength.");
@@ -133,7 +141,7 @@ public final class Report {
 		}
 		if (tests != null) {
 			h.section("numbers", "Tests");
-			h.table(tests, Integer.MAX_VALUE);
+			h.table(tests, Integer.MAX_VALUE, c -> c);
 		}
 		maps(h, evidence, run);
 		residuals(h, evidence, run, effects == null ? 0 : effects.nRows());
@@ -142,13 +150,14 @@ public final class Report {
 			h.p("Per feature: type-II ANOVA F of site given the covariates (equal to the nested-model " +
 				"F), its p and BH-adjusted p, the likelihood-ratio test of the model with site against " +
 				"the model without, and the Brown-Forsythe test of equal variance, before and after.");
-			h.table(effects, Integer.MAX_VALUE);
+			h.table(effects, Integer.MAX_VALUE, c -> c);
 		}
 		if (perSite != null) {
 			h.section("per-site", "Per-site means inside the mask");
 			h.p("Mean and standard deviation of all harmonised voxels of each site's images, " +
-				"before and after.");
-			h.table(perSite, 6);
+				"before and after, in the images' intensity units (a.u.: a NIfTI image records no " +
+				"unit for its values).");
+			h.table(perSite, 6, c -> c.startsWith("mean") || c.startsWith("sd") ? c + " (a.u.)" : c);
 		}
 		options(h, json);
 		return h.close();
@@ -156,7 +165,13 @@ public final class Report {
 
 	// -- Helper methods --
 
-	private static void atAGlance(final Html h, final CsvTable comparison, final CsvTable tests) {
+	/**
+	 * @param unit what a test is done on: "voxels" or "features"
+	 * @param json the run record, for the command line that adds the tests when there are none
+	 */
+	private static void atAGlance(final Html h, final CsvTable comparison, final CsvTable tests,
+		final String unit, final RunRecord json, final Path run)
+	{
 		h.section("glance", "At a glance");
 		final List<String> items = new ArrayList<>();
 		if (comparison != null) {
@@ -167,8 +182,8 @@ public final class Report {
 			final String[] q = row(comparison, "q");
 			final String qs = q != null ? q[1] : "q";
 			if (site != null) items.add("<b>Site effect</b> (F test of site given the covariates, " +
-				"FDR q = " + esc(qs) + "): " + pct(site[1]) + " of features before, " + pct(site[2]) +
-				" after.");
+				"FDR q = " + esc(qs) + "): " + pct(site[1]) + " of " + unit + " before, " + pct(
+					site[2]) + " after.");
 			if (lev != null) items.add("<b>Unequal variance across sites</b> (Brown-Forsythe, FDR): " +
 				pct(lev[1]) + " before, " + pct(lev[2]) + " after.");
 			if (inter != null) items.add("<b>Covariate of interest</b> (" + esc(row(comparison,
@@ -177,10 +192,54 @@ public final class Report {
 		}
 		if (tests != null) for (int i = 0; i < tests.nRows(); i++)
 			items.add("<b>" + esc(tests.cell(i, 0)) + "</b>: " + pct(tests.cell(i, tests.column(
-				"percent_fdr_significant"))) + " of features significant at FDR q = " + esc(tests.cell(
-					i, tests.column("q"))) + " (median " + esc(tests.cell(i, 1)) + " " + num(tests.cell(i,
-						tests.column("median_statistic"))) + ").");
-		h.list(items);
+				"percent_fdr_significant"))) + " of " + unit + " significant at FDR q = " + esc(tests
+					.cell(i, tests.column("q"))) + " (median " + esc(tests.cell(i, 1)) + " " + num(tests
+						.cell(i, tests.column("median_statistic"))) + ").");
+		if (items.isEmpty()) {
+			h.p("Nothing to show: this run was made without site-effect maps (--site-effects), " +
+				"which test every voxel for a site effect before and after harmonisation. They need " +
+				"the run again; this command repeats it with them and writes report.html into a new " +
+				"folder (in Fiji: the same dialog with \"Write a report\" ticked):");
+			h.code(siteEffectsCommand(json, run));
+		}
+		else h.list(items);
+	}
+
+	/**
+	 * @return the command line that repeats a voxelwise run with site-effect maps and a report into
+	 *         a new folder, from its run.json; or, without one, the general form
+	 */
+	static String siteEffectsCommand(final RunRecord json, final Path run) {
+		final JsonObject call = json == null || !json.tree().has("invocation") ? null : json.tree()
+			.getAsJsonObject("invocation");
+		final String out = shell(run.toAbsolutePath().normalize() + "_site_effects");
+		if (call == null || !call.has("command") || !call.has("manifest")) return "harmonij combat " +
+			"--manifest COHORT.csv --covariates age,sex --report --out " + out;
+		final StringBuilder sb = new StringBuilder("harmonij ").append(call.get("command")
+			.getAsString()).append(" --manifest ").append(shell(call.get("manifest").getAsString()));
+		if (call.has("mask") && !call.get("mask").getAsString().isEmpty()) sb.append(" --mask ")
+			.append(shell(call.get("mask").getAsString()));
+		// the options as macro options: key=value, key=[value with spaces], or a bare flag
+		final Matcher o = Pattern.compile("([A-Za-z_]+)(?:=(\\[[^\\]]*\\]|\\S*))?").matcher(call.has(
+			"options") ? call.get("options").getAsString() : "");
+		while (o.find()) {
+			final String value = o.group(2) == null ? "true" : o.group(2).replaceAll(
+				"^\\[(.*)\\]$", "$1");
+			if (value.isEmpty() || value.equals("false")) continue;
+			sb.append(" --").append(o.group(1).replace('_', '-'));
+			if (!value.equals("true")) sb.append(' ').append(shell(value));
+		}
+		return sb.append(" --report --out ").append(out).toString();
+	}
+
+	/** A word as the shell reads it: quoted if it has anything but plain characters. */
+	private static String shell(final String word) {
+		return word.matches("[A-Za-z0-9_./,:=+-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
+	}
+
+	/** "age mean" and "age SD" of the cohort table are in years. */
+	private static String withAgeInYears(final String column) {
+		return column.toLowerCase(Locale.ROOT).startsWith("age ") ? column + " (years)" : column;
 	}
 
 	private static void maps(final Html h, final Path evidence, final Path run) {
@@ -238,7 +297,9 @@ public final class Report {
 		h.section("residuals", "Residuals by site");
 		if (before != null) {
 			h.p("Each point is one subject: the residual of the covariate model (intercept and " +
-				"covariates, no site), averaged over all tested voxels. Sites are ordered by their " +
+				"covariates, no site), averaged over all tested voxels, in the images' intensity " +
+				"units (a.u.); points are spread sideways at random to keep them apart. Sites are " +
+				"ordered by their " +
 				"mean residual before harmonisation, in both plots; boxes span the quartiles, whiskers " +
 				"reach 1.5 interquartile ranges. A site effect shows as boxes at different heights.");
 			final double[] b = column(before, "mean_residual");
@@ -247,14 +308,14 @@ public final class Report {
 			final double[] a = after != null ? column(after, "mean_residual") : null;
 			final double[] range = a != null ? EvidenceFigures.range(b, a) : EvidenceFigures.range(b);
 			final BufferedImage left = EvidenceFigures.image(EvidenceFigures.boxPlot(pair ?
-				"Before harmonisation" : "Residuals", "mean residual", b, site, order, range));
+				"Before harmonisation" : "Residuals", "mean residual (a.u.)", b, site, order, range));
 			h.figure(a != null ? EvidenceFigures.sideBySide(left, EvidenceFigures.image(
-				EvidenceFigures.boxPlot("After harmonisation", "mean residual", a, site, order, range)))
-				: left, "mean residual by site");
+				EvidenceFigures.boxPlot("After harmonisation", "mean residual (a.u.)", a, site, order,
+					range))) : left, "mean residual by site");
 		}
 		if (!plots.isEmpty()) {
-			h.p("Per feature, the residuals of the covariate model by site, before (left) and after " +
-				"(right), sites ordered by mean residual before" + (nFeatures > plots.size() ? "; the " +
+			h.p("Per feature, the residuals of the covariate model by site in the table's units, " +
+				"before (left) and after (right), sites ordered by mean residual before" + (nFeatures > plots.size() ? "; the " +
 					plots.size() + " of the " + nFeatures + " features with the largest site F before " +
 					"harmonisation (all of them are in the per-feature tests below)." : "."));
 			for (final Path p : plots)
@@ -309,7 +370,7 @@ public final class Report {
 	}
 
 	/** @return the folder's run record, or null if it has none or it cannot be read */
-	private static RunRecord readRecord(final Path p) {
+	static RunRecord readRecord(final Path p) {
 		if (!Files.exists(p)) return null;
 		try {
 			return RunRecord.read(new String(Files.readAllBytes(p), StandardCharsets.UTF_8));
@@ -358,12 +419,36 @@ public final class Report {
 
 	private static String pct(final String s) {
 		final double v = parse(s);
-		return Double.isNaN(v) ? "&ndash;" : String.format(Locale.ROOT, "%.1f&nbsp;%%", v);
+		return Double.isNaN(v) ? "&ndash;" : percent(v) + "&nbsp;%";
 	}
 
 	private static String num(final String s) {
 		final double v = parse(s);
-		return Double.isNaN(v) ? esc(s) : String.format(Locale.ROOT, "%.3g", v);
+		return Double.isNaN(v) ? esc(s) : esc(rounded(v));
+	}
+
+	/**
+	 * The report's one rule for numbers: counts as written, percentages to 0.1, anything else to 3
+	 * significant digits (trailing zeros kept, 19 as 19.0, so a column reads evenly), in
+	 * scientific notation below 0.001 (p values) and as a whole number from 1000.
+	 */
+	static String rounded(final double v) {
+		if (v == 0) return "0";
+		final double a = Math.abs(v);
+		if (a < 1e-3) return String.format(Locale.ROOT, "%.2e", v);
+		if (a >= 1e3) return String.format(Locale.ROOT, "%.0f", v);
+		final BigDecimal r = new BigDecimal(v).round(new MathContext(3));
+		final int decimals = Math.max(0, 2 - (int) Math.floor(Math.log10(r.abs().doubleValue())));
+		return r.setScale(decimals, RoundingMode.HALF_EVEN).toPlainString();
+	}
+
+	/** @return whether the text is a whole number, as counts are written */
+	private static boolean isCount(final String text) {
+		return text.trim().matches("-?[0-9]+");
+	}
+
+	private static String percent(final double v) {
+		return String.format(Locale.ROOT, "%.1f", v);
 	}
 
 	private static double percentile(final List<Double> values, final double p) {
@@ -432,6 +517,10 @@ public final class Report {
 			sb.append("<p>").append(esc(text)).append("</p>\n");
 		}
 
+		void code(final String text) {
+			sb.append("<pre class=\"cmd\">").append(esc(text)).append("</pre>\n");
+		}
+
 		void list(final List<String> htmlItems) {
 			sb.append("<ul class=\"glance\">\n");
 			for (final String i : htmlItems)
@@ -439,21 +528,33 @@ public final class Report {
 			sb.append("</ul>\n");
 		}
 
-		/** A CSV table as HTML, its first {@code maxColumns} columns. */
-		void table(final CsvTable t, final int maxColumns) {
+		/**
+		 * A CSV table as HTML, its first {@code maxColumns} columns, numbers {@link #rounded}
+		 * (percent columns to 0.1, columns of whole numbers as written).
+		 *
+		 * @param heading the heading of a column from its name with spaces for _
+		 */
+		void table(final CsvTable t, final int maxColumns, final UnaryOperator<String> heading) {
 			final int nc = Math.min(maxColumns, t.nColumns());
 			sb.append("<div class=\"scroll\"><table>\n<thead><tr>");
 			for (final String c : t.header().subList(0, nc))
-				sb.append("<th>").append(esc(c.replace('_', ' '))).append("</th>");
+				sb.append("<th>").append(esc(heading.apply(c.replace('_', ' ')))).append("</th>");
 			sb.append("</tr></thead>\n<tbody>\n");
+			final boolean[] counts = new boolean[nc];
+			for (int c = 0; c < nc; c++) {
+				counts[c] = true;
+				for (int i = 0; i < t.nRows(); i++)
+					if (!Double.isNaN(parse(t.cell(i, c))) && !isCount(t.cell(i, c))) counts[c] = false;
+			}
 			for (int i = 0; i < t.nRows(); i++) {
 				sb.append("<tr>");
 				for (int c = 0; c < nc; c++) {
 					final String cell = t.cell(i, c);
 					final double v = parse(cell);
 					final boolean number = !Double.isNaN(v) && c > 0;
-					sb.append(number ? "<td class=\"n\">" : "<td>").append(number ? esc(shortNumber(cell,
-						v)) : esc(cell)).append("</td>");
+					final boolean pct = t.header().get(c).contains("percent");
+					sb.append(number ? "<td class=\"n\">" : "<td>").append(number ? esc(pct ? percent(v)
+						: counts[c] ? cell.trim() : rounded(v)) : esc(cell)).append("</td>");
 				}
 				sb.append("</tr>\n");
 			}
@@ -466,9 +567,13 @@ public final class Report {
 			for (final String[] m : MEASURES) {
 				final String[] r = row(t, m[0]);
 				if (r == null || r[1].isEmpty() && r[2].isEmpty()) continue;
+				// q as chosen, the number of features as counted
+				final boolean pct = m[0].contains("percent"), asIs = m[0].equals("q") || m[0].equals(
+					"features");
 				sb.append("<tr><td>").append(esc(table && m.length > 2 ? m[2] : m[1])).append(
-					"</td><td class=\"n\">").append(cell(r[1])).append("</td><td class=\"n\">").append(
-						cell(r[2])).append("</td></tr>\n");
+					"</td><td class=\"n\">").append(asIs ? esc(r[1]) : cell(r[1], pct)).append(
+						"</td><td class=\"n\">").append(asIs ? esc(r[2]) : cell(r[2], pct)).append(
+							"</td></tr>\n");
 			}
 			sb.append("</tbody></table>\n");
 		}
@@ -496,22 +601,15 @@ public final class Report {
 			return sb.toString();
 		}
 
-		private static String cell(final String s) {
+		private static String cell(final String s, final boolean pct) {
 			final double v = parse(s);
-			return Double.isNaN(v) ? esc(s) : esc(shortNumber(s, v));
-		}
-
-		private static String shortNumber(final String text, final double v) {
-			if (text.matches("-?[0-9]+")) return text;
-			if (v != 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e6)) return String.format(Locale.ROOT,
-				"%.3e", v);
-			return new java.math.BigDecimal(String.format(Locale.ROOT, "%.4g", v)).stripTrailingZeros()
-				.toPlainString();
+			return Double.isNaN(v) ? esc(s) : esc(pct ? percent(v) : rounded(v));
 		}
 	}
 
 	private static final String CSS = "body{font-family:-apple-system,'Segoe UI',Helvetica,Arial," +
-		"sans-serif;color:#222;max-width:1140px;margin:0 auto;padding:0 24px 48px;line-height:1.45}" +
+		"sans-serif;color:#222;max-width:1140px;margin:0 auto;padding:16px 40px 48px;line-height:1.45}" +
+		"\n@page{margin:18mm}\n@media print{body{padding:0}}" +
 		"\nheader{border-bottom:3px solid #b5452c;margin-bottom:8px}\nh1{font-size:28px;margin:24px " +
 		"0 4px}\n.meta{color:#555;margin:0 0 12px}\nh2{font-size:21px;margin:32px 0 8px;border-bottom:" +
 		"1px solid #ddd;padding-bottom:4px}\nh3{font-size:16px;margin:20px 0 6px}\np{max-width:860px}" +
@@ -520,5 +618,7 @@ public final class Report {
 		"font-variant-numeric:tabular-nums;white-space:nowrap}\ntable.kv th{background:#f8f8f8;font-weight:normal;" +
 		"color:#444}\n.scroll{overflow-x:auto}\nfigure{margin:6px 0}\nimg{max-width:100%;height:" +
 		"auto;display:block}\nul.glance{font-size:16px;background:#fbf7f4;border-left:4px solid " +
-		"#b5452c;padding:10px 10px 10px 32px}\ncode{font-size:13px;word-break:break-all}\n";
+		"#b5452c;padding:10px 10px 10px 32px}\ncode{font-size:13px;word-break:break-all}\n" +
+		"pre.cmd{background:#f6f6f6;border:1px solid #ddd;padding:8px 12px;white-space:pre-wrap;" +
+		"word-break:break-all;font-size:13px}\n";
 }

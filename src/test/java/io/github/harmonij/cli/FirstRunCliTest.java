@@ -119,8 +119,8 @@ class FirstRunCliTest {
 		assertEquals(0, r.status, r.err);
 		assertTrue(Pattern.compile("--subjects N +Subjects: at least 2 per site; at least 4 ")
 			.matcher(r.out).find(), r.out);
-		assertTrue(Pattern.compile("--sites N +Sites: at least 2; at most 26 ").matcher(r.out)
-			.find(), r.out);
+		assertTrue(Pattern.compile("--sites N +Sites: named SiteA, SiteB, \\.\\.\\.; at least 2; " +
+			"at most 26 ").matcher(r.out).find(), r.out);
 	}
 
 	/**

@@ -34,9 +34,10 @@ public final class CommandsDoc {
 		sb.append("<!-- Generated from the commands' @Parameter metadata by " +
 			"src/test/java/io/github/harmonij/command/CommandsDoc.java; do not edit by hand. -->\n\n");
 		sb.append("Every command is one SciJava command with one menu entry under " +
-			"**Plugins > HarmonIJ**. The macro keys, the dialog's field names and the SciJava " +
-			"parameter names are the same; on the command line they are flags with `_` written " +
-			"`-`. So one line works everywhere:\n\n");
+			"**Plugins > HarmonIJ**. The macro keys are the SciJava parameter names; on the " +
+			"command line they are flags with `_` written `-`, and the dialog shows each as its " +
+			"field name, with the meaning under the field (the dialog's Help button shows the " +
+			"command's section of this page). So one line works everywhere:\n\n");
 		sb.append("* macro: `run(\"<label>\", \"key=value key=[value with spaces] flag\");` " +
 			"(ImageJ 1.x needs the label exactly, with its `...`)\n");
 		sb.append("* headless, same options: `harmonij run \"<label>\" \"key=value ...\"`\n");
@@ -66,11 +67,11 @@ public final class CommandsDoc {
 		sb.append("* Class: `").append(info.getClassName()).append("`\n\n");
 		final Map<String, Object> defaults = Commands.defaults(info);
 		if (!Commands.userInputs(info).isEmpty()) {
-			sb.append("| macro key | CLI flag | meaning | default |\n|---|---|---|---|\n");
+			sb.append("| macro key | CLI flag | dialog field | meaning | default |\n" +
+				"|---|---|---|---|---|\n");
 			for (final ModuleItem<?> item : Commands.userInputs(info)) {
-				final StringBuilder meaning = new StringBuilder(item.getLabel());
-				if (item.getDescription() != null && !item.getDescription().isEmpty()) meaning.append(
-					": ").append(item.getDescription());
+				final StringBuilder meaning = new StringBuilder(item.getDescription() == null ? "" :
+					item.getDescription());
 				if (item.getChoices() != null && !item.getChoices().isEmpty()) meaning.append(
 					"; one of ").append(String.join(", ", item.getChoices().stream().map(
 						String::valueOf).toArray(String[]::new)));
@@ -83,7 +84,8 @@ public final class CommandsDoc {
 				final String d = bool ? "off" : def == null || def.toString().isEmpty() ? (item
 					.isRequired() ? "(required)" : "") : "`" + def + "`";
 				sb.append("| `").append(item.getName()).append("` | `--").append(item.getName()
-					.replace('_', '-')).append("` | ").append(meaning.toString().replace("|", "\\|"))
+					.replace('_', '-')).append("` | ").append(item.getLabel().replace("|", "\\|"))
+					.append(" | ").append(meaning.toString().replaceFirst("^; ", "").replace("|", "\\|"))
 					.append(" | ").append(d).append(" |\n");
 			}
 			sb.append('\n');

@@ -4,7 +4,10 @@ package io.github.harmonij.ij1;
 import java.awt.Button;
 import java.awt.Checkbox;
 import java.awt.Choice;
+import java.awt.Component;
+import java.awt.Container;
 import java.awt.EventQueue;
+import java.awt.Label;
 import java.awt.TextField;
 import java.awt.Window;
 import java.awt.event.ActionEvent;
@@ -31,7 +34,8 @@ import io.github.harmonij.command.MacroOptions;
  * Test-side main for {@link RecorderIT}, run in a real ImageJ 1.x on an X display: turns the
  * macro recorder on, chooses a HarmonIJ menu command the way a click does ({@code IJ.doCommand}),
  * types the given values into its dialog, presses OK, waits for the recorder to write the
- * command's line, and saves the recorder's text.
+ * command's line, and saves the recorder's text. What the dialog showed (its labels, one a line,
+ * and its buttons) goes into {@code recorded.txt.shown}.
  * <p>
  * {@code RecordDriver "<menu label>" "<key=value options to type>" recorded.txt}
  */
@@ -50,6 +54,7 @@ public final class RecordDriver {
 		final GenericDialog gd = waitForDialog(label.replace("...", ""));
 		final CommandInfo info = HarmonijContext.withClassLoader(() -> Commands.all(HarmonijContext
 			.get()).stream().filter(i -> label.equals(i.get(Commands.LABEL))).findFirst().get());
+		Files.write(Paths.get(args[2] + ".shown"), shown(gd).getBytes(StandardCharsets.UTF_8));
 		EventQueue.invokeAndWait(() -> fill(gd, Commands.userInputs(info), fill));
 		final Button ok = gd.getButtons()[0];
 		EventQueue.invokeAndWait(() -> gd.actionPerformed(new ActionEvent(ok,
@@ -93,6 +98,22 @@ public final class RecordDriver {
 				if (v != null) f.setText(v);
 			}
 		}
+	}
+
+	/**
+	 * The texts of the dialog's labels and checkboxes, and "button: " with each button's (a
+	 * description of more than one line is a MultiLineLabel, which does not give its text).
+	 */
+	static String shown(final Container gd) {
+		final StringBuilder sb = new StringBuilder();
+		for (final Component c : gd.getComponents()) {
+			if (c instanceof Label) sb.append(((Label) c).getText()).append('\n');
+			else if (c instanceof Checkbox) sb.append(((Checkbox) c).getLabel()).append('\n');
+			else if (c instanceof Button) sb.append("button: ").append(((Button) c).getLabel())
+				.append('\n');
+			else if (c instanceof Container) sb.append(shown((Container) c));
+		}
+		return sb.toString();
 	}
 
 	static GenericDialog waitForDialog(final String title) throws InterruptedException {

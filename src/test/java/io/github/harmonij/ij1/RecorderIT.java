@@ -3,6 +3,7 @@ package io.github.harmonij.ij1;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -28,7 +29,8 @@ import io.github.harmonij.io.NiftiIO;
 /**
  * The macro recorder records a runnable line: in a real ImageJ 1.x window (Xvfb), with the
  * Recorder on, Plugins &gt; HarmonIJ &gt; Harmonise Cohort (ComBat)... is chosen and its dialog
- * filled and confirmed ({@link RecordDriver}). The recorded {@code run(...)} line, replayed by
+ * filled and confirmed ({@link RecordDriver}); it shows the fields' labels and descriptions, not
+ * the keys, and a Help button. The recorded {@code run(...)} line, replayed by
  * {@code harmonij macro} (batch mode) and given to {@code harmonij run}, writes bit-for-bit the
  * same images and the same summary as the dialog did.
  */
@@ -69,6 +71,18 @@ class RecorderIT {
 			cmd.addAll(List.of(RecordDriver.class.getName(), LABEL, typed, recorded.toString()));
 			run(x, cmd, "record");
 		}
+		// The dialog names its fields for people and has a Help button; the keys stay the
+		// parameter names (the recorded line below).
+		final List<String> shown = Files.readAllLines(Paths.get(recorded + ".shown"));
+		for (final String label : new String[] { "Cohort manifest (CSV)", "Site column",
+			"Spline degrees of freedom", "Reference site", "FDR level q", "Empirical Bayes",
+			"Mean only", "button: Help" })
+			assertTrue(shown.contains(label), label + " in the dialog:\n" + shown);
+		for (final String key : new String[] { "manifest", "batch", "smooth df", "ref batch", "q",
+			"eb", "mean only", "out" })
+			assertFalse(shown.contains(key), "the key " + key + " shown as a label:\n" + shown);
+		assertTrue(shown.contains("manifest column with the site or scanner"), "descriptions " +
+			"shown:\n" + shown);
 		final String text = new String(Files.readAllBytes(recorded), StandardCharsets.UTF_8);
 		final Matcher m = Pattern.compile("run\\(\"" + Pattern.quote(LABEL) + "\", \"(.*)\"\\);")
 			.matcher(text);
