@@ -540,11 +540,9 @@ public final class VoxelwiseHarmonisation {
 		final Result.Builder result)
 	{
 		createDirectories(spill);
-		final CohortMatrix.Storage storage = CohortMatrix.Storage.inMemory();
-		storage.keepOutside = true;
+		final CohortMatrix.Storage storage = CohortMatrix.Storage.inMemory().keepingOutside();
 		result.chunked = chunked;
-		if (chunked) storage.spillDir = spill;
-		return storage;
+		return chunked ? storage.spilledTo(spill) : storage;
 	}
 
 	/**
