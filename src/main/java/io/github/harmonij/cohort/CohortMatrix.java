@@ -30,10 +30,10 @@ import io.github.harmonij.io.NiftiIO;
  * <p>
  * The matrix is held in memory ({@code rows[subject][k]} is the value at voxel {@code index[k]},
  * linear index in the volume, x fastest) or, out of core, in a {@link SpilledMatrix} in a
- * temporary folder ({@link Storage#spillDir}). Either way its values are the caller's to change
+ * temporary folder ({@link Storage#spillDir()}). Either way its values are the caller's to change
  * (harmonisation adjusts them in place) through {@link #matrix()}.
  * <p>
- * <b>Each input is decoded once.</b> With {@link Storage#keepOutside}, what the write pass needs
+ * <b>Each input is decoded once.</b> With {@link Storage#keepOutside()}, what the write pass needs
  * beyond the matrix is kept while reading: each subject's voxels outside the mask whose bits are
  * not those of +0.0 (values, -0.0, NaN and infinities, bit for bit) as a sparse list, so that
  * {@link #volume} rebuilds the whole image without reading the file again. A subject with more
@@ -46,20 +46,49 @@ import io.github.harmonij.io.NiftiIO;
  */
 public final class CohortMatrix implements AutoCloseable {
 
-	/** Where the matrix goes and what else is kept while reading. */
+	/** Where the matrix goes and what else is kept while reading. Immutable. */
 	public static final class Storage {
 
-		/** Folder for the out-of-core matrix file, or null to hold the matrix in memory. */
-		public Path spillDir;
+		/**
+		 * Subjects decoded together before their rows are appended to the block file: enough
+		 * to keep the threads busy, few enough that their rows (one float32 row each) stay small.
+		 */
+		private static final int BATCH = 64;
 
-		/** Keep the voxels outside the mask too, for {@link #volume}. */
-		public boolean keepOutside;
+		private static final Storage IN_MEMORY = new Storage(null, false);
 
-		/** Subjects decoded together before their rows are appended to the block file. */
-		public int batch = 64;
+		private final Path spillDir;
 
+		private final boolean keepOutside;
+
+		private Storage(final Path spillDir, final boolean keepOutside) {
+			this.spillDir = spillDir;
+			this.keepOutside = keepOutside;
+		}
+
+		/** @return the matrix in memory, and nothing kept outside the mask */
 		public static Storage inMemory() {
-			return new Storage();
+			return IN_MEMORY;
+		}
+
+		/** @return a copy that also keeps the voxels outside the mask, for {@link #volume} */
+		public Storage keepingOutside() {
+			return new Storage(spillDir, true);
+		}
+
+		/** @return a copy that holds the matrix out of core, in a file in {@code dir} */
+		public Storage spilledTo(final Path dir) {
+			return new Storage(dir, keepOutside);
+		}
+
+		/** @return the folder of the out-of-core matrix file, or null for the matrix in memory */
+		public Path spillDir() {
+			return spillDir;
+		}
+
+		/** @return whether the voxels outside the mask are kept too, for {@link #volume} */
+		public boolean keepOutside() {
+			return keepOutside;
 		}
 	}
 
@@ -255,7 +284,7 @@ public final class CohortMatrix implements AutoCloseable {
 		final int n = cohort.nSubjects();
 		final AtomicInteger decodes = new AtomicInteger();
 		status.accept("Reading " + n + " images");
-		if (mask == null && storage.spillDir == null) return readUnion(cohort, headers, storage,
+		if (mask == null && storage.spillDir() == null) return readUnion(cohort, headers, storage,
 			decodes, progress, canceled);
 		final boolean[] m = mask != null ? readMask(mask) : unionMask(cohort, nVoxels, decodes,
 			progress, canceled);
@@ -285,8 +314,8 @@ public final class CohortMatrix implements AutoCloseable {
 	{
 		final int n = cohort.nSubjects();
 		final int limit = outsideLimit(index.length);
-		final Sparse[] outside = storage.keepOutside ? new Sparse[n] : null;
-		if (storage.spillDir == null) {
+		final Sparse[] outside = storage.keepOutside() ? new Sparse[n] : null;
+		if (storage.spillDir() == null) {
 			final float[][] rows = new float[n][];
 			forEachSubject(n, progress, canceled, j -> {
 				final float[] volume = decode(cohort, j, decodes);
@@ -295,12 +324,12 @@ public final class CohortMatrix implements AutoCloseable {
 			});
 			return new CohortMatrix(cohort, headers, m, index, rows, null, outside, decodes);
 		}
-		final SpilledMatrix spilled = SpilledMatrix.create(storage.spillDir.resolve("matrix.f32"), n,
-			index.length);
+		final SpilledMatrix spilled = SpilledMatrix.create(storage.spillDir().resolve(
+			"matrix.f32"), n, index.length);
 		try {
 			// Batches of subjects decoded in parallel, then appended block by block: one write of
 			// batch x BLOCK values per block, not one per subject and block.
-			final int batch = Math.max(1, Math.min(n, storage.batch));
+			final int batch = Math.max(1, Math.min(n, Storage.BATCH));
 			final float[][] buf = new float[batch][index.length];
 			final AtomicLong done = new AtomicLong();
 			for (int j0 = 0; j0 < n; j0 += batch) {
@@ -570,7 +599,7 @@ public final class CohortMatrix implements AutoCloseable {
 		final int[] index = indexOf(m, null);
 		final int limit = outsideLimit(index.length);
 		final float[][] rows = new float[n][];
-		final Sparse[] outside = storage.keepOutside ? new Sparse[n] : null;
+		final Sparse[] outside = storage.keepOutside() ? new Sparse[n] : null;
 		forEachSubject(n, Progress.NONE, canceled, j -> {
 			final long[] b = bits[j];
 			final float[] val = values[j];

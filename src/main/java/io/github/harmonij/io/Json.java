@@ -49,8 +49,15 @@ public final class Json {
 
 		@Override
 		public void write(final JsonWriter out, final Double value) throws IOException {
-			if (value == null || !Double.isFinite(value)) out.nullValue();
-			else out.value(value.doubleValue());
+			if (value == null) out.nullValue(); // left out where null fields are
+			else if (Double.isFinite(value)) out.value(value.doubleValue());
+			else {
+				// a value, not an absent field: written as null even where null fields are left out
+				final boolean before = out.getSerializeNulls();
+				out.setSerializeNulls(true);
+				out.nullValue();
+				out.setSerializeNulls(before);
+			}
 		}
 
 		@Override
@@ -67,9 +74,11 @@ public final class Json {
 
 	/**
 	 * @return a gson builder with HarmonIJ's layout and doubles (see the class description), for
-	 *         a value that adds its own adapters
+	 *         a typed file (run.json, model.json) that adds its own naming and adapters; null
+	 *         fields are left out unless the builder serialises nulls, but a NaN is written as
+	 *         null in any case
 	 */
-	static GsonBuilder builder() {
+	public static GsonBuilder builder() {
 		return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().registerTypeAdapter(
 			Double.class, new Doubles(null)).registerTypeAdapter(double.class, new Doubles(
 				Double.NaN));

@@ -5,14 +5,16 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
 
 import io.github.harmonij.cohort.Cohort;
 import io.github.harmonij.cohort.CovariateCoding;
@@ -29,9 +31,7 @@ import io.github.harmonij.core.InputException;
 import io.github.harmonij.core.SiteAddition;
 import io.github.harmonij.io.Csv;
 import io.github.harmonij.io.CsvTable;
-import io.github.harmonij.io.Json;
 import io.github.harmonij.io.NiftiHeader;
-import io.github.harmonij.io.NiftiIO;
 import io.github.harmonij.io.Version;
 
 /**
@@ -47,6 +47,8 @@ import io.github.harmonij.io.Version;
  * float64 NIfTI map per parameter (a volume per site or covariate column) and {@code status}
  * (0 outside the mask, 1 + {@link FeatureStatus} ordinal inside).</li>
  * </ul>
+ * This class is the value and what it answers (the design of new subjects); the JSON file's
+ * fields are {@link ModelJson}, and the maps are read and written by {@link ModelMaps}.
  * Immutable.
  */
 public final class SavedModel {
@@ -57,13 +59,18 @@ public final class SavedModel {
 	/** The value of the {@code format} field. */
 	public static final String FORMAT = "harmonij-model";
 
+	/** What model.json says each value of the status map means, by value. */
+	private static final List<String> STATUS_CODES = List.of("outside the mask", "harmonised",
+		"non-finite in some image (unchanged)", "constant in all images (unchanged)",
+		"constant within a site (unchanged)");
+
+	/** How model.json describes the basis of a smooth covariate. */
+	private static final String SPLINE_BASIS =
+		"natural cubic spline, truncated-power form (docs/models.md)";
+
 	private final Path source;
 
-	private final boolean voxelwise;
-
-	private final String method;
-
-	private final String batchColumn;
+	private final ModelJson json;
 
 	private final String idColumn;
 
@@ -71,30 +78,21 @@ public final class SavedModel {
 
 	private final HarmonisationModel model;
 
-	private final Map<String, Object> json;
-
 	private final List<String> features;
 
-	private final NiftiHeader grid;
+	/** The maps of a voxelwise model; null for a table model. */
+	private final ModelMaps maps;
 
-	private final boolean[] mask;
-
-	private SavedModel(final Path source, final boolean voxelwise, final Map<String, Object> json,
-		final CovariateCoding coding, final HarmonisationModel model, final List<String> features,
-		final NiftiHeader grid, final boolean[] mask)
+	private SavedModel(final Path source, final ModelJson json, final CovariateCoding coding,
+		final HarmonisationModel model, final List<String> features, final ModelMaps maps)
 	{
 		this.source = source;
-		this.voxelwise = voxelwise;
 		this.json = json;
-		this.method = (String) json.get("method");
-		this.batchColumn = (String) json.get("batch_column");
-		final Object id = json.get("id_column");
-		this.idColumn = id == null || id.toString().isEmpty() ? null : id.toString();
+		this.idColumn = json.idColumn == null || json.idColumn.isEmpty() ? null : json.idColumn;
 		this.coding = coding;
 		this.model = model;
 		this.features = features;
-		this.grid = grid;
-		this.mask = mask;
+		this.maps = maps;
 	}
 
 	/** @return the file or folder the model was read from */
@@ -104,17 +102,17 @@ public final class SavedModel {
 
 	/** @return true for a voxelwise model (NIfTI maps), false for a table model */
 	public boolean voxelwise() {
-		return voxelwise;
+		return maps != null;
 	}
 
 	/** @return "combat" or "regression" */
 	public String method() {
-		return method;
+		return json.method;
 	}
 
 	/** @return the manifest or table column holding the site */
 	public String batchColumn() {
-		return batchColumn;
+		return json.batchColumn;
 	}
 
 	/** @return the id column of a table model, or null for the default */
@@ -139,29 +137,26 @@ public final class SavedModel {
 
 	/** @return the training grid of a voxelwise model, or null */
 	public NiftiHeader grid() {
-		return grid;
+		return maps == null ? null : maps.grid();
 	}
 
 	/** @return a copy of the training mask of a voxelwise model, or null */
 	public boolean[] mask() {
-		return mask == null ? null : mask.clone();
+		return maps == null ? null : maps.mask().clone();
 	}
 
 	/** @return whether a ComBat model was fitted in mean-only mode ({@code options.mean_only}) */
 	public boolean meanOnly() {
-		final Object o = ((Map<?, ?>) json.getOrDefault("options", Map.of())).get("mean_only");
-		return Boolean.TRUE.equals(o);
+		return json.options != null && Boolean.TRUE.equals(json.options.meanOnly);
 	}
 
-	/** @return the empirical Bayes mode of a ComBat model ({@code options.eb}; parametric if absent) */
+	/**
+	 * @return the empirical Bayes mode of a ComBat model ({@code options.eb}; parametric if
+	 *         absent)
+	 */
 	public EmpiricalBayes eb() {
-		final Object o = ((Map<?, ?>) json.getOrDefault("options", Map.of())).get("eb");
-		return o == null ? EmpiricalBayes.PARAMETRIC : EmpiricalBayes.parse(o.toString());
-	}
-
-	/** @return the model's JSON fields, as read (unmodifiable view not enforced: do not change) */
-	public Map<String, Object> json() {
-		return json;
+		final String eb = json.options == null ? null : json.options.eb;
+		return eb == null ? EmpiricalBayes.PARAMETRIC : EmpiricalBayes.parse(eb);
 	}
 
 	// -- Writing --
@@ -175,41 +170,12 @@ public final class SavedModel {
 	public static void writeTable(final Path file, final HarmonisationFit fit,
 		final FeatureTable table, final ComBatOptions combat)
 	{
-		final Map<String, Object> json = header(fit, combat, table.spec().batchColumn(), table
-			.coding());
-		json.put("kind", "table");
-		json.put("id_column", table.spec().idColumn() == null ? "" : table.spec().idColumn());
-		json.put("features", table.featureNames());
-		json.put("parameters", parameters(fit.model(), combat != null));
-		writeNew(file, Json.write(json));
-	}
-
-	/** Per-feature parameters of a table model, as JSON arrays in feature order. */
-	private static Map<String, Object> parameters(final HarmonisationModel m, final boolean combat) {
-		final int nf = m.nFeatures(), nb = m.nBatches(), nc = m.covariateNames().length;
-		final Map<String, Object> p = new LinkedHashMap<>();
-		final String[] status = new String[nf];
-		final double[] location = new double[nf], var = new double[nf];
-		final double[][] beta = new double[nc][nf], gamma = new double[nb][nf], delta =
-			new double[nb][nf];
-		for (int v = 0; v < nf; v++) {
-			status[v] = m.status(v).name().toLowerCase(Locale.ROOT);
-			location[v] = m.location(v);
-			var[v] = m.varPooled(v);
-			for (int q = 0; q < nc; q++)
-				beta[q][v] = m.betaHat(q, v);
-			for (int b = 0; b < nb; b++) {
-				gamma[b][v] = m.gamma(b, v);
-				delta[b][v] = m.delta(b, v);
-			}
-		}
-		p.put("status", status);
-		p.put(combat ? "grand_mean" : "alpha", location);
-		if (combat) p.put("var_pooled", var);
-		p.put("beta_hat", beta);
-		p.put(combat ? "gamma_star" : "gamma", gamma);
-		if (combat) p.put("delta_star", delta);
-		return p;
+		final ModelJson json = header(fit, combat, table.spec().batchColumn(), table.coding());
+		json.kind = "table";
+		json.idColumn = table.spec().idColumn() == null ? "" : table.spec().idColumn();
+		json.features = table.featureNames();
+		json.parameters = parameters(fit.model(), combat != null);
+		writeNew(file, json.text());
 	}
 
 	/**
@@ -220,85 +186,17 @@ public final class SavedModel {
 		final ComBatOptions combat, final Cohort cohort, final NiftiHeader grid,
 		final boolean[] mask, final int[] index, final int deflateLevel)
 	{
-		final Map<String, Object> json = header(fit, combat, cohort.spec().batchColumn(), cohort
-			.coding());
-		json.put("kind", "voxelwise");
-		final Map<String, Object> grid1 = new LinkedHashMap<>();
-		grid1.put("dim", Arrays.copyOfRange(grid.dim(), 1, 4));
-		grid1.put("pixdim", Arrays.copyOfRange(grid.pixdim(), 1, 4));
-		grid1.put("affine", grid.affine());
-		json.put("grid", grid1);
-		json.put("mask_voxels", index.length);
-		json.put("mask_sha256", checksum(mask));
-		final HarmonisationModel m = fit.model();
-		final int nb = m.nBatches(), nc = m.covariateNames().length;
-		// Map by map, volume by volume, straight from the fit's masked arrays: one whole volume
-		// is held at a time, not every map (about 20 float64 volumes) at once.
-		final Maps maps = new Maps(dir, grid, index, deflateLevel);
-		maps.write("status", 1, (t, k) -> 1 + m.status(k).ordinal());
-		if (combat != null) {
-			final ComBatFit c = (ComBatFit) fit;
-			maps.write("grand_mean", 1, (t, k) -> m.location(k));
-			maps.write("var_pooled", 1, (t, k) -> m.varPooled(k));
-			maps.write("gamma_star", nb, m::gamma);
-			maps.write("delta_star", nb, m::delta);
-			maps.write("gamma_hat", nb, c::gammaHat);
-			maps.write("delta_hat_sq", nb, c::deltaHatSq);
-		}
-		else {
-			maps.write("alpha", 1, (t, k) -> m.location(k));
-			maps.write("gamma", nb, m::gamma);
-		}
-		if (nc > 0) maps.write("beta_hat", nc, m::betaHat);
-		json.put("maps", maps.files);
-		json.put("status_codes", List.of("outside the mask", "harmonised",
-			"non-finite in some image (unchanged)", "constant in all images (unchanged)",
-			"constant within a site (unchanged)"));
-		writeNew(dir.resolve("model.json"), Json.write(json));
-	}
-
-	/** A map's value at masked voxel k of volume t (a site or a covariate column). */
-	@FunctionalInterface
-	private interface MaskedValue {
-
-		double at(int t, int k);
-	}
-
-	/** The float64 maps of a voxelwise model, written one by one, and their model.json entries. */
-	private static final class Maps {
-
-		final Path dir;
-
-		final NiftiHeader grid;
-
-		final int[] index;
-
-		final int deflateLevel;
-
-		final Map<String, Object> files = new LinkedHashMap<>();
-
-		Maps(final Path dir, final NiftiHeader grid, final int[] index, final int deflateLevel) {
-			this.dir = dir;
-			this.grid = grid;
-			this.index = index;
-			this.deflateLevel = deflateLevel;
-		}
-
-		/** Writes {@code name.nii.gz}: 0 outside the mask, value(t, k) at voxel index[k]. */
-		void write(final String name, final int volumes, final MaskedValue value) {
-			final String file = name + ".nii.gz";
-			NiftiIO.writeFloat64(dir.resolve(file), grid, volumes, (t, data) -> {
-				Arrays.fill(data, 0);
-				for (int k = 0; k < index.length; k++)
-					data[index[k]] = value.at(t, k);
-			}, deflateLevel);
-			final Map<String, Object> f = new LinkedHashMap<>();
-			f.put("file", file);
-			f.put("volumes", volumes);
-			if (volumes > 1 || name.equals("beta_hat")) f.put("volume_order", name.equals(
-				"beta_hat") ? "design_columns" : "batch_levels");
-			files.put(name, f);
-		}
+		final ModelJson json = header(fit, combat, cohort.spec().batchColumn(), cohort.coding());
+		json.kind = "voxelwise";
+		json.grid = new ModelJson.Grid();
+		json.grid.dim = Arrays.copyOfRange(grid.dim(), 1, 4);
+		json.grid.pixdim = Arrays.copyOfRange(grid.pixdim(), 1, 4);
+		json.grid.affine = grid.affine();
+		json.maskVoxels = index.length;
+		json.maskSha256 = ModelMaps.checksum(mask);
+		json.maps = ModelMaps.write(dir, fit, combat != null, grid, index, deflateLevel);
+		json.statusCodes = STATUS_CODES;
+		writeNew(dir.resolve("model.json"), json.text());
 	}
 
 	/**
@@ -307,15 +205,19 @@ public final class SavedModel {
 	 * {@code batch_sizes} and {@code priors}, a record in {@code added_sites}, and the parameters
 	 * of the extended model.
 	 *
-	 * @param added what to record about the addition (source, options)
+	 * @param eb the empirical Bayes mode the site was fitted with
+	 * @param table the table of the new site's subjects
+	 * @param fromModel the old model's file
 	 */
 	public static void writeTableExtended(final Path file, final SavedModel old,
-		final SiteAddition.Result r, final Map<String, Object> added)
+		final SiteAddition.Result r, final EmpiricalBayes eb, final Path table,
+		final Path fromModel)
 	{
-		if (old.voxelwise) throw new IllegalArgumentException("not a table model");
-		final Map<String, Object> json = extendedHeader(old, r, added);
-		json.put("parameters", parameters(r.model(), "combat".equals(old.method)));
-		writeNew(file, Json.write(json));
+		if (old.voxelwise()) throw new IllegalArgumentException("not a table model");
+		final ModelJson.AddedSite added = added(r, eb, fromModel);
+		added.table = table.toString();
+		writeNew(file, ModelJson.extendedText(old.json, r.nSubjects(), prior(r), added,
+			parameters(r.model(), "combat".equals(old.json.method)), null));
 	}
 
 	/**
@@ -323,100 +225,25 @@ public final class SavedModel {
 	 * maps that do not depend on the site are copied byte for byte; the per-site maps get the new
 	 * site's volume appended ({@code gamma_hat} and {@code delta_hat_sq}: its unshrunk estimates).
 	 *
+	 * @param eb the empirical Bayes mode the site was fitted with
+	 * @param manifest the manifest of the new site's subjects
+	 * @param fromModel the old model's folder
 	 * @return the extended model, as {@link #read} would read it from {@code dir} (its parameters
 	 *         are doubles, which the float64 maps keep bit for bit)
 	 */
 	public static SavedModel writeVoxelwiseExtended(final Path dir, final SavedModel old,
-		final SiteAddition.Result r, final Map<String, Object> added, final int deflateLevel)
+		final SiteAddition.Result r, final EmpiricalBayes eb, final Path manifest,
+		final Path fromModel, final int deflateLevel)
 	{
-		if (!old.voxelwise) throw new IllegalArgumentException("not a voxelwise model");
-		final Map<String, Object> json = extendedHeader(old, r, added);
-		final HarmonisationModel m = r.model();
-		final int nb = m.nBatches(), vol = old.mask.length;
-		final int[] index = new int[m.nFeatures()];
-		for (int v = 0, k = 0; v < vol; v++)
-			if (old.mask[v]) index[k++] = v;
-		final Map<String, Object> maps = new LinkedHashMap<>();
-		for (final Map.Entry<?, ?> e : ((Map<?, ?>) old.json.get("maps")).entrySet()) {
-			final String name = (String) e.getKey();
-			final Map<String, Object> entry = new LinkedHashMap<>();
-			for (final Map.Entry<?, ?> f : ((Map<?, ?>) e.getValue()).entrySet())
-				entry.put((String) f.getKey(), f.getValue());
-			final String file = (String) entry.get("file");
-			final Path from = old.source.resolve(file), to = dir.resolve(file);
-			if ("batch_levels".equals(entry.get("volume_order"))) {
-				final double[] oldData = NiftiIO.readDoubles(from);
-				final double[] data = Arrays.copyOf(oldData, nb * vol);
-				for (int k = 0; k < index.length; k++)
-					data[(nb - 1) * vol + index[k]] = newSiteValue(name, m, r, k);
-				NiftiIO.writeFloat64(to, old.grid, data, nb, deflateLevel);
-				entry.put("volumes", nb);
-			}
-			else try {
-				Files.copy(from, to);
-			}
-			catch (final IOException x) {
-				throw new InputException("Cannot copy " + from + " to " + to + ": " + x.getMessage());
-			}
-			maps.put(name, entry);
-		}
-		json.put("maps", maps);
-		writeNew(dir.resolve("model.json"), Json.write(json));
-		return new SavedModel(dir, true, json, old.coding, m, List.of(), old.grid, old.mask);
-	}
-
-	/** The new (last) site's value of a per-site map at feature k. */
-	private static double newSiteValue(final String map, final HarmonisationModel m,
-		final SiteAddition.Result r, final int k)
-	{
-		final int b = m.nBatches() - 1;
-		switch (map) {
-			case "gamma_star":
-			case "gamma":
-				return m.gamma(b, k);
-			case "delta_star":
-				return m.delta(b, k);
-			case "gamma_hat":
-				return r.gammaHat(k);
-			case "delta_hat_sq":
-				return r.deltaHatSq(k);
-			default:
-				throw new InputException("The model lists an unknown per-site map \"" + map +
-					"\"; it was written by another version. Fit the model again.");
-		}
-	}
-
-	/** The old model's fields (integral numbers written as integers) with the new site added. */
-	private static Map<String, Object> extendedHeader(final SavedModel old,
-		final SiteAddition.Result r, final Map<String, Object> added)
-	{
-		final Map<String, Object> json = new LinkedHashMap<>();
-		for (final Map.Entry<String, Object> e : old.json.entrySet())
-			if (!e.getKey().equals("parameters") && !e.getKey().equals("maps")) json.put(e.getKey(),
-				integral(e.getValue()));
-		final List<Object> levels = new ArrayList<>((List<?>) json.get("batch_levels"));
-		levels.add(r.site());
-		json.put("batch_levels", levels);
-		final List<Object> sizes = new ArrayList<>((List<?>) json.get("batch_sizes"));
-		sizes.add(r.nSubjects());
-		json.put("batch_sizes", sizes);
-		if (json.get("priors") instanceof List) {
-			final List<Object> priors = new ArrayList<>((List<?>) json.get("priors"));
-			priors.add(priors(r));
-			json.put("priors", priors);
-		}
-		final List<Object> history = json.get("added_sites") instanceof List ? new ArrayList<>(
-			(List<?>) json.get("added_sites")) : new ArrayList<>();
-		final Map<String, Object> a = new LinkedHashMap<>();
-		a.put("batch", r.site());
-		a.put("subjects", r.nSubjects());
-		a.put("usable_features", r.usable());
-		a.put("left_out_features", r.leftOut());
-		a.put("harmonij_version", Version.get());
-		a.putAll(added);
-		history.add(a);
-		json.put("added_sites", history);
-		return json;
+		if (!old.voxelwise()) throw new IllegalArgumentException("not a voxelwise model");
+		final ModelJson.AddedSite added = added(r, eb, fromModel);
+		added.manifest = manifest.toString();
+		final Map<String, ModelJson.MapFile> files = old.maps.writeExtended(dir, r, deflateLevel);
+		final String text = ModelJson.extendedText(old.json, r.nSubjects(), prior(r), added, null,
+			files);
+		writeNew(dir.resolve("model.json"), text);
+		return new SavedModel(dir, ModelJson.of(ModelJson.tree(text)), old.coding, r.model(),
+			List.of(), old.maps.in(dir, files));
 	}
 
 	/** The added site's empirical Bayes priors, as the model's "priors" list records a site's. */
@@ -429,29 +256,6 @@ public final class SavedModel {
 		p.put("b_prior", r.bPrior());
 		p.put("iterations", r.iterations());
 		return p;
-	}
-
-	/** A deep copy in which integral doubles (not -0) become longs, as the writer first wrote them. */
-	private static Object integral(final Object o) {
-		if (o instanceof Double) {
-			final double d = (Double) o;
-			final boolean negZero = d == 0 && 1 / d < 0;
-			return Double.isFinite(d) && d == Math.rint(d) && Math.abs(d) < 1e15 && !negZero
-				? (Object) (long) d : o;
-		}
-		if (o instanceof Map) {
-			final Map<String, Object> m = new LinkedHashMap<>();
-			for (final Map.Entry<?, ?> e : ((Map<?, ?>) o).entrySet())
-				m.put(String.valueOf(e.getKey()), integral(e.getValue()));
-			return m;
-		}
-		if (o instanceof List) {
-			final List<Object> l = new ArrayList<>();
-			for (final Object x : (List<?>) o)
-				l.add(integral(x));
-			return l;
-		}
-		return o;
 	}
 
 	// -- Reading --
@@ -470,32 +274,30 @@ public final class SavedModel {
 			(Files.isDirectory(path) ? "it has no model.json" : "the file was not found") +
 			". Give the model folder written by combat or regress (OUT/model) or the file written " +
 			"by combat-table --model-out.");
-		final Map<String, Object> json;
+		final JsonObject tree;
 		try {
-			final Object o = Json.read(new String(Files.readAllBytes(file),
-				StandardCharsets.UTF_8));
-			if (!(o instanceof Map)) throw new IllegalArgumentException("not a JSON object");
-			@SuppressWarnings("unchecked")
-			final Map<String, Object> m = (Map<String, Object>) o;
-			json = m;
+			tree = ModelJson.tree(new String(Files.readAllBytes(file), StandardCharsets.UTF_8));
 		}
 		catch (final IOException | IllegalArgumentException e) {
 			throw new InputException(file + " is not a HarmonIJ model (" + e.getMessage() + ").");
 		}
-		if (!FORMAT.equals(json.get("format"))) throw new InputException(file +
-			" is not a HarmonIJ model (its \"format\" is " + json.get("format") + ", expected \"" +
-			FORMAT + "\").");
-		final Object version = json.get("format_version");
-		if (!(version instanceof Double) || ((Double) version).intValue() != FORMAT_VERSION)
-			throw new InputException(file + " has model format version " + (version instanceof Double
-				? Csv.formatDouble((Double) version) : version) + "; this " +
-				"HarmonIJ (" + Version.get() + ") reads version " +
-				FORMAT_VERSION + ". Fit the model again with this version.");
+		final JsonElement format = tree.get("format");
+		if (!isString(format) || !FORMAT.equals(format.getAsString())) throw new InputException(
+			file + " is not a HarmonIJ model (its \"format\" is " + shown(format) +
+				", expected \"" + FORMAT + "\").");
+		final JsonElement version = tree.get("format_version");
+		final boolean number = version != null && version.isJsonPrimitive() && version
+			.getAsJsonPrimitive().isNumber();
+		if (!number || (int) version.getAsDouble() != FORMAT_VERSION) throw new InputException(
+			file + " has model format version " + (number ? Csv.formatDouble(version
+				.getAsDouble()) : shown(version)) + "; this HarmonIJ (" + Version.get() +
+				") reads version " + FORMAT_VERSION + ". Fit the model again with this version.");
 		try {
-			final boolean vox = "voxelwise".equals(json.get("kind"));
-			return vox ? readVoxelwise(file, json) : readTable(file, json);
+			final ModelJson json = ModelJson.of(tree);
+			return "voxelwise".equals(json.kind) ? readVoxelwise(file, json) : readTable(file,
+				json);
 		}
-		catch (final ClassCastException | NullPointerException | IndexOutOfBoundsException e) {
+		catch (final JsonParseException | NullPointerException | IndexOutOfBoundsException e) {
 			throw new InputException(file + " is damaged: a field is missing or has the wrong " +
 				"type (" + e + "). Fit the model again.");
 		}
@@ -538,10 +340,10 @@ public final class SavedModel {
 		final List<String> siteProblems = new ArrayList<>();
 		for (final Map.Entry<String, List<String>> e : unknown.entrySet()) {
 			final List<String> rows = e.getValue();
-			siteProblems.add(which(rows) + ": " + batchColumn + " \"" + e.getKey() + "\" is not " +
-				"one of the sites the model was fitted with (" + String.join(", ", levels) + "). " +
-				"Remove " + (rows.size() == 1 ? "the row" : "those rows") + ", or add the site to " +
-				"the model (docs/models.md).");
+			siteProblems.add(which(rows) + ": " + json.batchColumn + " \"" + e.getKey() +
+				"\" is not one of the sites the model was fitted with (" + String.join(", ",
+					levels) + "). Remove " + (rows.size() == 1 ? "the row" : "those rows") +
+				", or add the site to the model (docs/models.md).");
 		}
 		problems.addAll(0, siteProblems);
 		InputException.throwIfAny(t.name() + ": " + problems.size() + " problems with the " +
@@ -575,10 +377,10 @@ public final class SavedModel {
 		for (final Map.Entry<String, List<String>> e : sites.entrySet()) {
 			final List<String> rows = e.getValue();
 			final String which = which(rows);
-			if (known.contains(e.getKey())) siteProblems.add(which + ": " + batchColumn + " \"" + e
-				.getKey() + "\" is already in the model (" + String.join(", ", known) + "); " +
-				"harmonise its subjects with apply (apply-table), or remove " + (rows.size() == 1
-					? "the row." : "those rows."));
+			if (known.contains(e.getKey())) siteProblems.add(which + ": " + json.batchColumn +
+				" \"" + e.getKey() + "\" is already in the model (" + String.join(", ", known) +
+				"); harmonise its subjects with apply (apply-table), or remove " + (rows.size() ==
+					1 ? "the row." : "those rows."));
 			else fresh.add("\"" + e.getKey() + "\" (" + which + ")");
 		}
 		if (fresh.size() > 1) siteProblems.add("the rows come from " + fresh.size() + " new " +
@@ -625,206 +427,192 @@ public final class SavedModel {
 			" more rows";
 	}
 
-	/** @return the SHA-256 of the mask, one byte (0 or 1) per voxel, as lower-case hex */
-	public static String checksum(final boolean[] mask) {
-		try {
-			final MessageDigest md = MessageDigest.getInstance("SHA-256");
-			final byte[] bytes = new byte[mask.length];
-			for (int v = 0; v < mask.length; v++)
-				bytes[v] = (byte) (mask[v] ? 1 : 0);
-			final StringBuilder sb = new StringBuilder();
-			for (final byte b : md.digest(bytes))
-				sb.append(String.format("%02x", b));
-			return sb.toString();
-		}
-		catch (final NoSuchAlgorithmException e) {
-			throw new IllegalStateException(e);
-		}
-	}
-
 	// -- Helper methods --
 
-	private static Map<String, Object> header(final HarmonisationFit fit,
-		final ComBatOptions combat, final String batchColumn, final CovariateCoding coding)
+	/** The fields both kinds of model have, up to {@code kind}. */
+	private static ModelJson header(final HarmonisationFit fit, final ComBatOptions combat,
+		final String batchColumn, final CovariateCoding coding)
 	{
 		final Design d = fit.design();
 		final HarmonisationModel m = fit.model();
-		final Map<String, Object> json = new LinkedHashMap<>();
-		json.put("format", FORMAT);
-		json.put("format_version", FORMAT_VERSION);
-		json.put("harmonij_version", Version.get());
-		json.put("method", combat != null ? "combat" : "regression");
-		json.put("batch_column", batchColumn);
-		json.put("batch_levels", Arrays.asList(d.batchLevels()));
-		json.put("batch_sizes", d.batchSizes());
-		json.put("reference_batch", m.refBatch() < 0 ? "" : d.batchLevel(m.refBatch()));
-		json.put("covariates", describe(coding));
-		json.put("design_columns", Arrays.asList(d.covariateNames()));
-		final Map<String, Object> options = new LinkedHashMap<>();
+		final String ref = m.refBatch() < 0 ? "" : d.batchLevel(m.refBatch());
+		final ModelJson json = new ModelJson();
+		json.format = FORMAT;
+		json.formatVersion = FORMAT_VERSION;
+		json.harmonijVersion = Version.get();
+		json.method = combat != null ? "combat" : "regression";
+		json.batchColumn = batchColumn;
+		json.batchLevels = Arrays.asList(d.batchLevels());
+		json.batchSizes = d.batchSizes();
+		json.referenceBatch = ref;
+		json.covariates = covariates(coding);
+		json.designColumns = Arrays.asList(d.covariateNames());
+		json.options = new ModelJson.Options();
 		if (combat != null) {
-			options.put("eb", combat.eb().key());
-			options.put("mean_only", combat.meanOnly());
+			json.options.eb = combat.eb().key();
+			json.options.meanOnly = combat.meanOnly();
+			json.options.missingValues = combat.missingValues();
 		}
-		options.put("ref_batch", m.refBatch() < 0 ? "" : d.batchLevel(m.refBatch()));
-		if (combat != null) options.put("missing_values", combat.missingValues());
-		json.put("options", options);
+		json.options.refBatch = ref;
 		if (fit instanceof ComBatFit) {
 			final ComBatFit c = (ComBatFit) fit;
-			final List<Object> priors = new ArrayList<>();
+			json.priors = new ArrayList<>();
 			for (int b = 0; b < d.nBatches(); b++) {
-				final Map<String, Object> p = new LinkedHashMap<>();
-				p.put("batch", d.batchLevel(b));
-				p.put("gamma_bar", c.gammaBar(b));
-				p.put("tau2", c.tau2(b));
-				p.put("a_prior", c.aPrior(b));
-				p.put("b_prior", c.bPrior(b));
-				p.put("iterations", c.iterations(b));
-				priors.add(p);
+				final ModelJson.Prior p = new ModelJson.Prior();
+				p.batch = d.batchLevel(b);
+				p.gammaBar = c.gammaBar(b);
+				p.tau2 = c.tau2(b);
+				p.aPrior = c.aPrior(b);
+				p.bPrior = c.bPrior(b);
+				p.iterations = c.iterations(b);
+				json.priors.add(p);
 			}
-			json.put("priors", priors);
 		}
-		final Map<String, Object> counts = new LinkedHashMap<>();
+		json.featureCounts = new LinkedHashMap<>();
 		for (final FeatureStatus s : FeatureStatus.values())
-			counts.put(s.name().toLowerCase(Locale.ROOT), fit.count(s));
-		json.put("feature_counts", counts);
+			json.featureCounts.put(s.name().toLowerCase(Locale.ROOT), fit.count(s));
 		return json;
 	}
 
-	/** The covariate coding as JSON: names, kinds, levels and reference, knots. */
-	static List<Object> describe(final CovariateCoding coding) {
-		final List<Object> list = new ArrayList<>();
+	/** The covariate coding as model.json has it: names, kinds, levels and reference, knots. */
+	private static List<ModelJson.Covariate> covariates(final CovariateCoding coding) {
+		final List<ModelJson.Covariate> list = new ArrayList<>();
 		for (int c = 0; c < coding.nCovariates(); c++) {
-			final Map<String, Object> m = new LinkedHashMap<>();
-			m.put("name", coding.names().get(c));
-			m.put("kind", coding.kind(c).name().toLowerCase(Locale.ROOT));
+			final ModelJson.Covariate m = new ModelJson.Covariate();
+			m.name = coding.names().get(c);
+			m.kind = coding.kind(c).name().toLowerCase(Locale.ROOT);
 			if (coding.kind(c) == CovariateCoding.Kind.CATEGORICAL) {
-				m.put("levels", coding.levels(c));
-				m.put("reference", coding.reference(c));
+				m.levels = coding.levels(c);
+				m.reference = coding.reference(c);
 			}
 			if (coding.kind(c) == CovariateCoding.Kind.SMOOTH) {
-				m.put("knots", coding.knots(c));
-				m.put("basis", "natural cubic spline, truncated-power form (docs/models.md)");
+				m.knots = coding.knots(c);
+				m.basis = SPLINE_BASIS;
 			}
 			list.add(m);
 		}
 		return list;
 	}
 
-	private static CovariateCoding coding(final Map<String, Object> json) {
+	/** Per-feature parameters of a table model, as arrays in feature order. */
+	private static ModelJson.Parameters parameters(final HarmonisationModel m,
+		final boolean combat)
+	{
+		final int nf = m.nFeatures(), nb = m.nBatches(), nc = m.covariateNames().length;
+		final String[] status = new String[nf];
+		final double[] location = new double[nf], var = new double[nf];
+		final double[][] beta = new double[nc][nf], gamma = new double[nb][nf], delta =
+			new double[nb][nf];
+		for (int v = 0; v < nf; v++) {
+			status[v] = m.status(v).name().toLowerCase(Locale.ROOT);
+			location[v] = m.location(v);
+			var[v] = m.varPooled(v);
+			for (int q = 0; q < nc; q++)
+				beta[q][v] = m.betaHat(q, v);
+			for (int b = 0; b < nb; b++) {
+				gamma[b][v] = m.gamma(b, v);
+				delta[b][v] = m.delta(b, v);
+			}
+		}
+		final ModelJson.Parameters p = new ModelJson.Parameters();
+		p.status = status;
+		p.betaHat = beta;
+		if (combat) {
+			p.grandMean = location;
+			p.varPooled = var;
+			p.gammaStar = gamma;
+			p.deltaStar = delta;
+		}
+		else {
+			p.alpha = location;
+			p.gamma = gamma;
+		}
+		return p;
+	}
+
+	/** model.json's record of an added site, but for what it was added from. */
+	private static ModelJson.AddedSite added(final SiteAddition.Result r,
+		final EmpiricalBayes eb, final Path fromModel)
+	{
+		final ModelJson.AddedSite a = new ModelJson.AddedSite();
+		a.batch = r.site();
+		a.subjects = r.nSubjects();
+		a.usableFeatures = r.usable();
+		a.leftOutFeatures = r.leftOut();
+		a.harmonijVersion = Version.get();
+		a.eb = eb.key();
+		a.fromModel = fromModel.toString();
+		return a;
+	}
+
+	/** The added site's priors as model.json's priors list records a site's. */
+	private static ModelJson.Prior prior(final SiteAddition.Result r) {
+		final ModelJson.Prior p = new ModelJson.Prior();
+		p.batch = r.site();
+		p.gammaBar = r.gammaBar();
+		p.tau2 = r.tau2();
+		p.aPrior = r.aPrior();
+		p.bPrior = r.bPrior();
+		p.iterations = r.iterations();
+		return p;
+	}
+
+	private static CovariateCoding coding(final ModelJson json) {
 		final List<String> names = new ArrayList<>();
 		final List<CovariateCoding.Kind> kinds = new ArrayList<>();
 		final List<List<String>> levels = new ArrayList<>();
 		final List<double[]> knots = new ArrayList<>();
-		for (final Object o : (List<?>) json.get("covariates")) {
-			final Map<?, ?> m = (Map<?, ?>) o;
-			names.add((String) m.get("name"));
-			final CovariateCoding.Kind k = CovariateCoding.Kind.valueOf(((String) m.get("kind"))
-				.toUpperCase(Locale.ROOT));
+		for (final ModelJson.Covariate m : json.covariates) {
+			names.add(m.name);
+			final CovariateCoding.Kind k = CovariateCoding.Kind.valueOf(m.kind.toUpperCase(
+				Locale.ROOT));
 			kinds.add(k);
-			final List<String> l = new ArrayList<>();
-			if (k == CovariateCoding.Kind.CATEGORICAL) for (final Object s : (List<?>) m.get(
-				"levels"))
-				l.add((String) s);
-			levels.add(l);
-			knots.add(k == CovariateCoding.Kind.SMOOTH ? doubles(m.get("knots")) : null);
+			levels.add(k == CovariateCoding.Kind.CATEGORICAL ? new ArrayList<>(m.levels)
+				: new ArrayList<>());
+			knots.add(k == CovariateCoding.Kind.SMOOTH ? m.knots.clone() : null);
 		}
 		return new CovariateCoding(names, kinds, levels, knots);
 	}
 
-	private static SavedModel readTable(final Path file, final Map<String, Object> json) {
+	private static SavedModel readTable(final Path file, final ModelJson json) {
 		final CovariateCoding coding = coding(json);
-		final String[] levels = strings(json.get("batch_levels"));
-		final String ref = (String) json.get("reference_batch");
-		final List<String> features = List.of(strings(json.get("features")));
-		final Map<?, ?> p = (Map<?, ?>) json.get("parameters");
-		final boolean combat = "combat".equals(json.get("method"));
-		final String[] st = strings(p.get("status"));
-		final byte[] status = new byte[st.length];
-		for (int v = 0; v < st.length; v++)
-			status[v] = (byte) FeatureStatus.valueOf(st[v].toUpperCase(Locale.ROOT)).ordinal();
+		final String[] levels = json.batchLevels.toArray(new String[0]);
+		final List<String> features = List.copyOf(json.features);
+		final ModelJson.Parameters p = json.parameters;
+		final boolean combat = "combat".equals(json.method);
+		final byte[] status = new byte[p.status.length];
+		for (int v = 0; v < status.length; v++)
+			status[v] = (byte) FeatureStatus.valueOf(p.status[v].toUpperCase(Locale.ROOT))
+				.ordinal();
 		final HarmonisationModel m = new HarmonisationModel(combat
 			? HarmonisationModel.Kind.COMBAT : HarmonisationModel.Kind.SITE_REGRESSION, levels,
-			Arrays.asList(levels).indexOf(ref), strings(json.get("design_columns")), status,
-			doubles(p.get(combat ? "grand_mean" : "alpha")), combat ? doubles(p.get("var_pooled"))
-				: null, flat(p.get("beta_hat")), flat(p.get(combat ? "gamma_star" : "gamma")),
-			combat ? flat(p.get("delta_star")) : null);
+			Arrays.asList(levels).indexOf(json.referenceBatch), json.designColumns.toArray(
+				new String[0]), status, combat ? p.grandMean : p.alpha, combat ? p.varPooled
+					: null, flat(p.betaHat), flat(combat ? p.gammaStar : p.gamma), combat
+						? flat(p.deltaStar) : null);
 		check(file, coding, m);
-		return new SavedModel(file, false, json, coding, m, features, null, null);
+		return new SavedModel(file, json, coding, m, features, null);
 	}
 
-	private static SavedModel readVoxelwise(final Path file, final Map<String, Object> json) {
+	private static SavedModel readVoxelwise(final Path file, final ModelJson json) {
 		final Path dir = file.toAbsolutePath().getParent();
 		final CovariateCoding coding = coding(json);
-		final String[] levels = strings(json.get("batch_levels"));
-		final String[] columns = strings(json.get("design_columns"));
-		final boolean combat = "combat".equals(json.get("method"));
-		final Map<?, ?> maps = (Map<?, ?>) json.get("maps");
-		final Path statusFile = dir.resolve(mapFile(maps, "status"));
-		final NiftiHeader grid = NiftiIO.readHeader(statusFile);
-		final double[] statusMap = NiftiIO.readDoubles(statusFile);
-		final int vol = Math.toIntExact(grid.voxelsPerVolume());
-		final boolean[] mask = new boolean[vol];
-		int nf = 0;
-		for (int v = 0; v < vol; v++)
-			if (statusMap[v] > 0) {
-				mask[v] = true;
-				nf++;
-			}
-		if (!checksum(mask).equals(json.get("mask_sha256")) || nf != ((Double) json.get(
-			"mask_voxels")).intValue()) throw new InputException(dir + ": the mask in " + statusFile
-				.getFileName() + " does not match the checksum in model.json (" + nf +
-				" voxels, model.json says " + json.get("mask_voxels") + "). The folder mixes " +
-				"files of different models; fit the model again.");
-		final int[] index = new int[nf];
-		for (int v = 0, k = 0; v < vol; v++)
-			if (mask[v]) index[k++] = v;
-		final byte[] status = new byte[nf];
-		for (int k = 0; k < nf; k++)
-			status[k] = (byte) (statusMap[index[k]] - 1);
+		final String[] levels = json.batchLevels.toArray(new String[0]);
+		final String[] columns = json.designColumns.toArray(new String[0]);
+		final boolean combat = "combat".equals(json.method);
+		final ModelMaps maps = ModelMaps.open(dir, json);
 		final int nb = levels.length, nc = columns.length;
-		final double[] loc = masked(dir, maps, combat ? "grand_mean" : "alpha", grid, index, 1);
-		final double[] var = combat ? masked(dir, maps, "var_pooled", grid, index, 1) : null;
-		final double[] gamma = masked(dir, maps, combat ? "gamma_star" : "gamma", grid, index, nb);
-		final double[] delta = combat ? masked(dir, maps, "delta_star", grid, index, nb) : null;
-		final double[] beta = nc > 0 ? masked(dir, maps, "beta_hat", grid, index, nc)
-			: new double[0];
-		final String ref = (String) json.get("reference_batch");
+		final double[] loc = maps.masked(combat ? "grand_mean" : "alpha", 1);
+		final double[] var = combat ? maps.masked("var_pooled", 1) : null;
+		final double[] gamma = maps.masked(combat ? "gamma_star" : "gamma", nb);
+		final double[] delta = combat ? maps.masked("delta_star", nb) : null;
+		final double[] beta = nc > 0 ? maps.masked("beta_hat", nc) : new double[0];
 		final HarmonisationModel m = new HarmonisationModel(combat
 			? HarmonisationModel.Kind.COMBAT : HarmonisationModel.Kind.SITE_REGRESSION, levels,
-			Arrays.asList(levels).indexOf(ref), columns, status, loc, var, beta, gamma, delta);
+			Arrays.asList(levels).indexOf(json.referenceBatch), columns, maps.status(), loc, var,
+			beta, gamma, delta);
 		check(file, coding, m);
-		return new SavedModel(dir, true, json, coding, m, List.of(), grid, mask);
-	}
-
-	private static String mapFile(final Map<?, ?> maps, final String name) {
-		final Object e = maps.get(name);
-		if (e == null) throw new InputException("The model lists no map \"" + name + "\"; it is " +
-			"damaged. Fit the model again.");
-		return (String) ((Map<?, ?>) e).get("file");
-	}
-
-	/** Reads a map's volumes at the masked voxels: {@code out[t * nf + k]}. */
-	private static double[] masked(final Path dir, final Map<?, ?> maps, final String name,
-		final NiftiHeader grid, final int[] index, final int volumes)
-	{
-		final Path f = dir.resolve(mapFile(maps, name));
-		final NiftiHeader h = NiftiIO.readHeader(f);
-		final String diff = h.gridDifference(grid);
-		if (diff != null || h.nVolumes() != volumes || h.datatype() != NiftiHeader.DT_FLOAT64) {
-			final String damage = NiftiIO.damage(f);
-			if (damage != null) throw new InputException(damage);
-			throw new InputException(f + " does not fit the model (" + (diff != null ? diff : h
-				.nVolumes() != volumes ? h.nVolumes() + " volumes, expected " + volumes
-					: "datatype " + NiftiHeader.datatypeName(h.datatype()) + ", expected float64") +
-				"); the model folder is damaged. Fit the model again.");
-		}
-		final double[] all = NiftiIO.readDoubles(f);
-		final int vol = Math.toIntExact(grid.voxelsPerVolume()), nf = index.length;
-		final double[] out = new double[volumes * nf];
-		for (int t = 0; t < volumes; t++)
-			for (int k = 0; k < nf; k++)
-				out[t * nf + k] = all[t * vol + index[k]];
-		return out;
+		return new SavedModel(dir, json, coding, m, List.of(), maps);
 	}
 
 	private static void check(final Path file, final CovariateCoding coding,
@@ -835,39 +623,27 @@ public final class SavedModel {
 				"design columns are " + Arrays.asList(m.covariateNames()) + ". Fit the model again.");
 	}
 
-	private static String[] strings(final Object list) {
-		final List<?> l = (List<?>) list;
-		final String[] out = new String[l.size()];
-		for (int i = 0; i < out.length; i++)
-			out[i] = (String) l.get(i);
-		return out;
-	}
-
-	private static double[] doubles(final Object list) {
-		final List<?> l = (List<?>) list;
-		final double[] out = new double[l.size()];
-		for (int i = 0; i < out.length; i++)
-			out[i] = l.get(i) == null ? Double.NaN : (Double) l.get(i);
-		return out;
-	}
-
-	/** A list of equal-length lists, row after row. */
-	private static double[] flat(final Object list) {
-		final List<?> rows = (List<?>) list;
-		final List<double[]> parts = new ArrayList<>();
+	/** Rows of equal length, row after row. */
+	private static double[] flat(final double[][] rows) {
 		int n = 0;
-		for (final Object r : rows) {
-			final double[] d = doubles(r);
-			parts.add(d);
-			n += d.length;
-		}
+		for (final double[] r : rows)
+			n += r.length;
 		final double[] out = new double[n];
 		int off = 0;
-		for (final double[] d : parts) {
-			System.arraycopy(d, 0, out, off, d.length);
-			off += d.length;
+		for (final double[] r : rows) {
+			System.arraycopy(r, 0, out, off, r.length);
+			off += r.length;
 		}
 		return out;
+	}
+
+	private static boolean isString(final JsonElement e) {
+		return e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isString();
+	}
+
+	/** A field's value as a message shows it: text without quotes, null as "null". */
+	private static String shown(final JsonElement e) {
+		return e == null || e.isJsonNull() ? "null" : isString(e) ? e.getAsString() : e.toString();
 	}
 
 	/** Complete or not at all, never over an existing file (see {@link Csv#writeNew}). */

@@ -4,10 +4,8 @@ package io.github.harmonij.pipeline;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 import io.github.harmonij.cohort.FeatureTable;
@@ -104,13 +102,9 @@ public final class TableSiteAddition {
 		added.model().apply(design, t.matrix(), new FeatureMatrix.DoubleRows(result), progress,
 			canceled);
 		final double seconds = (System.nanoTime() - t0) / 1e9;
-		final Map<String, Object> record = new LinkedHashMap<>();
-		record.put("eb", mode.key());
-		record.put("table", table.toAbsolutePath().toString());
-		record.put("from_model", model.toAbsolutePath().toString());
 		// the table and the extended model appear together or not at all
 		TableHarmonisation.publish(t, result, out, modelOut, () -> SavedModel.writeTableExtended(
-			modelOut, saved, added, record), null);
+			modelOut, saved, added, mode, table.toAbsolutePath(), model.toAbsolutePath()), null);
 		final StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
 			"Added site \"%s\" (%d subjects, eb=%s) to the %s model %s and harmonised its %d " +
 				"features in %.3f s; wrote %s and the extended model %s.", added.site(), added

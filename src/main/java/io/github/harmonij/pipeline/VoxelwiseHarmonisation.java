@@ -233,46 +233,140 @@ public final class VoxelwiseHarmonisation {
 		}
 	}
 
-	/** What a run did. */
+	/**
+	 * What a run did: the numbers run.json and the summary report. Immutable; the pipeline fills
+	 * a {@link Builder} as the run goes and builds the result once the outputs are written.
+	 */
 	public static final class Result {
 
-		public Path out;
+		private final Path out;
 
-		public int nSubjects;
+		private final int nSubjects, nSites;
 
-		public int nSites;
+		private final long maskVoxels;
 
-		public long maskVoxels;
+		private final Map<FeatureStatus, Long> counts;
 
-		public Map<FeatureStatus, Long> counts = new LinkedHashMap<>();
+		private final Map<String, Double> timings;
 
-		public Map<String, Double> timings = new LinkedHashMap<>();
+		private final double peakHeapMb, peakLiveHeapMb;
 
-		/** Raw peak heap (see {@link HeapMonitor}). */
-		public double peakHeapMb;
+		private final boolean chunked;
 
-		/** Live peak heap (see {@link HeapMonitor}). */
-		public double peakLiveHeapMb;
+		private final int inputDecodes;
 
-		/** Whether the matrix was out of core. */
-		public boolean chunked;
+		private final List<String> reread;
 
-		/** How many times input images were decoded (one per image when read once). */
-		public int inputDecodes;
+		private Result(final Builder b) {
+			out = b.out;
+			nSubjects = b.nSubjects;
+			nSites = b.nSites;
+			maskVoxels = b.maskVoxels;
+			counts = Collections.unmodifiableMap(new LinkedHashMap<>(b.counts));
+			timings = Collections.unmodifiableMap(new LinkedHashMap<>(b.timings));
+			peakHeapMb = b.peakHeapMb;
+			peakLiveHeapMb = b.peakLiveHeapMb;
+			chunked = b.chunked;
+			inputDecodes = b.inputDecodes;
+			reread = List.copyOf(b.reread);
+		}
 
-		/** Subjects whose image was read again to write it (too many voxels outside the mask). */
-		public List<String> reread = new ArrayList<>();
+		/** @return the output folder */
+		public Path out() {
+			return out;
+		}
+
+		/** @return the subjects harmonised */
+		public int nSubjects() {
+			return nSubjects;
+		}
+
+		/** @return the sites with subjects in the run */
+		public int nSites() {
+			return nSites;
+		}
+
+		/** @return the voxels in the mask */
+		public long maskVoxels() {
+			return maskVoxels;
+		}
+
+		/** @return the mask's voxels by status, in {@link FeatureStatus} order */
+		public Map<FeatureStatus, Long> counts() {
+			return counts;
+		}
+
+		/** @return run.json's timings in seconds, by phase, ending with "total" */
+		public Map<String, Double> timings() {
+			return timings;
+		}
+
+		/** @return the raw peak heap in MB (see {@link HeapMonitor}) */
+		public double peakHeapMb() {
+			return peakHeapMb;
+		}
+
+		/** @return the live peak heap in MB (see {@link HeapMonitor}) */
+		public double peakLiveHeapMb() {
+			return peakLiveHeapMb;
+		}
+
+		/** @return whether the matrix was out of core */
+		public boolean chunked() {
+			return chunked;
+		}
+
+		/** @return how many times input images were decoded (one per image when read once) */
+		public int inputDecodes() {
+			return inputDecodes;
+		}
+
+		/**
+		 * @return subjects whose image was read again to write it (too many voxels outside the
+		 *         mask)
+		 */
+		public List<String> reread() {
+			return reread;
+		}
 
 		/** One-paragraph summary for logs and the command line. */
 		public String summary() {
-			return String.format(Locale.ROOT,
-				"Harmonised %d images from %d sites (%d voxels in the mask; %d left unchanged: " +
-					"%d non-finite, %d constant in every image, %d constant within a site) in %.1f s. " +
-					"Results: %s",
-				nSubjects, nSites, maskVoxels, maskVoxels - counts.getOrDefault(FeatureStatus.HARMONISED,
-					0L), counts.getOrDefault(FeatureStatus.NON_FINITE, 0L), counts.getOrDefault(
-						FeatureStatus.CONSTANT, 0L), counts.getOrDefault(FeatureStatus.CONSTANT_IN_SITE, 0L),
+			return String.format(Locale.ROOT, "Harmonised %d images from %d sites (%d voxels in " +
+				"the mask; %d left unchanged: %d non-finite, %d constant in every image, %d " +
+				"constant within a site) in %.1f s. Results: %s", nSubjects, nSites, maskVoxels,
+				maskVoxels - counts.getOrDefault(FeatureStatus.HARMONISED, 0L), counts.getOrDefault(
+					FeatureStatus.NON_FINITE, 0L), counts.getOrDefault(FeatureStatus.CONSTANT, 0L),
+				counts.getOrDefault(FeatureStatus.CONSTANT_IN_SITE, 0L),
 				timings.get("total"), out);
+		}
+
+		/**
+		 * A result as a run fills it, phase by phase (how the matrix is stored, how the inputs
+		 * were read, the counts and timings); {@link #build} takes a copy.
+		 */
+		static final class Builder {
+
+			private Path out;
+
+			private int nSubjects, nSites;
+
+			private long maskVoxels;
+
+			private final Map<FeatureStatus, Long> counts = new LinkedHashMap<>();
+
+			private final Map<String, Double> timings = new LinkedHashMap<>();
+
+			private double peakHeapMb, peakLiveHeapMb;
+
+			private boolean chunked;
+
+			private int inputDecodes;
+
+			private final List<String> reread = new ArrayList<>();
+
+			Result build() {
+				return new Result(this);
+			}
 		}
 	}
 
@@ -316,7 +410,8 @@ public final class VoxelwiseHarmonisation {
 		final int[] interest = r.siteEffects ? SiteEffectMaps.prepare(cohort, r.interest, r.q)
 			: new int[0];
 		final int n = cohort.nSubjects();
-		final Result result = new Result();
+		final Result.Builder result = new Result.Builder();
+		final Result done;
 		// The work area exists from the start: out of core, the temporary block files live there
 		// and go with it on failure or cancel.
 		try (OutputFolder out = OutputFolder.create(r.out, canceled)) {
@@ -386,15 +481,16 @@ public final class VoxelwiseHarmonisation {
 			result.timings.put("total", seconds(t0, System.nanoTime()));
 			result.peakHeapMb = heap.rawPeakMb();
 			result.peakLiveHeapMb = heap.livePeakMb();
-			record(r.method.label(), r.invocation, cohort, names, design, before, after, result).mask(r.mask)
-				.write(dir);
+			done = result.build();
+			record(r.method.label(), r.invocation, cohort, names, design, before, after, done).mask(
+				r.mask).write(dir);
 			if (r.report != null) {
 				status.accept("Writing the report");
 				r.report.write(dir);
 			}
 			out.commit();
 		}
-		return result;
+		return done;
 	}
 
 	/**
@@ -441,14 +537,12 @@ public final class VoxelwiseHarmonisation {
 	 * {@code chunked}; the voxels outside the mask are kept for writing whole images.
 	 */
 	private static CohortMatrix.Storage storage(final Path spill, final boolean chunked,
-		final Result result)
+		final Result.Builder result)
 	{
 		createDirectories(spill);
-		final CohortMatrix.Storage storage = CohortMatrix.Storage.inMemory();
-		storage.keepOutside = true;
+		final CohortMatrix.Storage storage = CohortMatrix.Storage.inMemory().keepingOutside();
 		result.chunked = chunked;
-		if (chunked) storage.spillDir = spill;
-		return storage;
+		return chunked ? storage.spilledTo(spill) : storage;
 	}
 
 	/**
@@ -463,7 +557,7 @@ public final class VoxelwiseHarmonisation {
 	private static long writeSubjects(final Path dir, final String[] names, final CohortMatrix cm,
 		final HarmonisationModel.Adjustment adjustment, final HarmonisationModel model,
 		final double[][] before, final double[][] after, final int deflateLevel,
-		final Progress progress, final BooleanSupplier canceled, final Result result)
+		final Progress progress, final BooleanSupplier canceled, final Result.Builder result)
 	{
 		createDirectories(dir.resolve("harmonised"), dir.resolve("difference"));
 		final int nv = cm.nVoxels();
@@ -516,7 +610,7 @@ public final class VoxelwiseHarmonisation {
 	 * time over the thread count), which with the fit is what sva::ComBat computes; summary or
 	 * site tests; write (the rest of writing).
 	 */
-	private static void putTimings(final Result result, final long tRead, final long tFit,
+	private static void putTimings(final Result.Builder result, final long tRead, final long tFit,
 		final long tPrepared, final long adjustNanos, final long tTests, final long tWrite,
 		final boolean siteTests)
 	{
@@ -728,7 +822,8 @@ public final class VoxelwiseHarmonisation {
 		final int n = cohort.nSubjects();
 		final boolean[] mask = saved.mask();
 		final String[] names = outputNames(cohort);
-		final Result result = new Result();
+		final Result.Builder result = new Result.Builder();
+		final Result done;
 		try (OutputFolder out = OutputFolder.create(r.out, canceled)) {
 			final Path dir = out.path();
 			final Path spill = dir.resolve(SPILL_DIR);
@@ -784,13 +879,14 @@ public final class VoxelwiseHarmonisation {
 			final Map<String, Object> invocation = new LinkedHashMap<>(r.invocation);
 			invocation.put("model", saved.source().toString());
 			invocation.put("warnings", warnings);
+			done = result.build();
 			final RunRecord.Builder record = record(HarmonisationMethod.label(saved.method()),
-				invocation, cohort, names, design, before, after, result);
+				invocation, cohort, names, design, before, after, done);
 			if (addedSite != null) record.addedSite(addedSite.get());
 			record.write(dir);
 			out.commit();
 		}
-		return result;
+		return done;
 	}
 
 	// -- Helper methods --
@@ -842,17 +938,17 @@ public final class VoxelwiseHarmonisation {
 			inputs.add(new RunRecord.Input(cohort.subjectId(j), cohort.batch(j), cohort.image(j)
 				.toString(), size(cohort.image(j)), names[j]));
 		final Map<String, Long> counts = new LinkedHashMap<>();
-		counts.put("subjects", (long) result.nSubjects);
-		counts.put("sites", (long) result.nSites);
-		counts.put("mask_voxels", result.maskVoxels);
-		for (final Map.Entry<FeatureStatus, Long> e : result.counts.entrySet())
+		counts.put("subjects", (long) result.nSubjects());
+		counts.put("sites", (long) result.nSites());
+		counts.put("mask_voxels", result.maskVoxels());
+		for (final Map.Entry<FeatureStatus, Long> e : result.counts().entrySet())
 			counts.put("voxels_" + e.getKey().name().toLowerCase(Locale.ROOT), e.getValue());
 		return RunRecord.builder().method(method).invocation(invocation).manifest(cohort
-			.manifest()).inputs(inputs).counts(counts).timings(result.timings).heap(
-				result.peakHeapMb, result.peakLiveHeapMb, Math.round(Runtime.getRuntime()
-					.maxMemory() / 1048576.0)).chunked(result.chunked).inputReading(
-						new RunRecord.InputReading(result.inputDecodes, cohort.nSubjects(),
-							result.reread)).platform(Parallelization.getTaskExecutor()
+			.manifest()).inputs(inputs).counts(counts).timings(result.timings()).heap(
+				result.peakHeapMb(), result.peakLiveHeapMb(), Math.round(Runtime.getRuntime()
+					.maxMemory() / 1048576.0)).chunked(result.chunked()).inputReading(
+						new RunRecord.InputReading(result.inputDecodes(), cohort.nSubjects(),
+							result.reread())).platform(Parallelization.getTaskExecutor()
 								.getParallelism(), System.getProperty("java.version")).sites(
 									siteSummaries(d, before, after));
 	}

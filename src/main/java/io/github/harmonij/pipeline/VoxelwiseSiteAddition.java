@@ -98,16 +98,12 @@ public final class VoxelwiseSiteAddition {
 			status.accept("Fitting site \"" + design.batchLevel(0) + "\" against the frozen model");
 			added[0] = SiteAddition.add(saved.model(), design, matrix, eb, meanOnly, progress,
 				canceled);
-			final Map<String, Object> record = new LinkedHashMap<>();
-			record.put("eb", eb.key());
-			record.put("manifest", a.manifest().toAbsolutePath().toString());
-			record.put("from_model", saved.source().toString());
 			final Path model = dir.resolve("model");
 			final SavedModel extended;
 			try {
 				Files.createDirectories(model);
-				extended = SavedModel.writeVoxelwiseExtended(model, saved, added[0], record,
-					a.deflateLevel());
+				extended = SavedModel.writeVoxelwiseExtended(model, saved, added[0], eb, a
+					.manifest().toAbsolutePath(), saved.source(), a.deflateLevel());
 			}
 			catch (final IOException e) {
 				throw new InputException("Cannot write the extended model to " + a.out() + ": " + e
