@@ -37,7 +37,10 @@ import io.github.harmonij.io.NiftiIO;
  * beyond the matrix is kept while reading: each subject's voxels outside the mask whose bits are
  * not those of +0.0 (values, -0.0, NaN and infinities, bit for bit) as a sparse list, so that
  * {@link #volume} rebuilds the whole image without reading the file again. A subject with more
- * such voxels than {@link #outsideLimit} is read again instead (listed by {@link #reread}).
+ * such voxels than {@link #outsideLimit} (real images: skull, noise, small probabilities) keeps
+ * every voxel outside the mask as a dense array if {@link Storage#denseOutside} allows it (4 bytes
+ * a voxel: the whole cohort's volumes then take the memory), and is read again otherwise (listed
+ * by {@link #reread}).
  * Without a mask, the union mask (voxels finite and non-zero in some image) is not known until
  * every image has been decoded, so each image is first kept in a compact form (a bitmap of its
  * voxels that are not +0.0 and their values in voxel order, about the size of its masked row)
@@ -54,6 +57,13 @@ public final class CohortMatrix implements AutoCloseable {
 
 		/** Keep the voxels outside the mask too, for {@link #volume}. */
 		public boolean keepOutside;
+
+		/**
+		 * With {@link #keepOutside}: keep a subject's voxels outside the mask as a dense array
+		 * when there are more of them than {@link #outsideLimit}, instead of reading the image
+		 * again to write it. The caller's memory budget must allow every subject's whole volume.
+		 */
+		public boolean denseOutside;
 
 		/** Subjects decoded together before their rows are appended to the block file. */
 		public int batch = 64;
@@ -82,9 +92,13 @@ public final class CohortMatrix implements AutoCloseable {
 
 	private final AtomicInteger decodes;
 
-	/** A subject's voxels as volume indices (increasing) and values. */
+	/**
+	 * A subject's voxels outside the mask: volume indices (increasing) and values, or, dense, no
+	 * indices and the values of every voxel outside the mask in voxel order.
+	 */
 	private static final class Sparse {
 
+		/** null when dense */
 		final int[] at;
 
 		final float[] values;
@@ -286,12 +300,13 @@ public final class CohortMatrix implements AutoCloseable {
 		final int n = cohort.nSubjects();
 		final int limit = outsideLimit(index.length);
 		final Sparse[] outside = storage.keepOutside ? new Sparse[n] : null;
+		final boolean dense = storage.denseOutside;
 		if (storage.spillDir == null) {
 			final float[][] rows = new float[n][];
 			forEachSubject(n, progress, canceled, j -> {
 				final float[] volume = decode(cohort, j, decodes);
 				rows[j] = gather(volume, index);
-				if (outside != null) outside[j] = outside(volume, m, limit);
+				if (outside != null) outside[j] = outside(volume, m, index.length, limit, dense);
 			});
 			return new CohortMatrix(cohort, headers, m, index, rows, null, outside, decodes);
 		}
@@ -309,7 +324,7 @@ public final class CohortMatrix implements AutoCloseable {
 					final int j = first + i;
 					final float[] volume = decode(cohort, j, decodes);
 					gather(volume, index, buf[i]);
-					if (outside != null) outside[j] = outside(volume, m, limit);
+					if (outside != null) outside[j] = outside(volume, m, index.length, limit, dense);
 					progress.update(done.incrementAndGet(), n);
 				});
 				spilled.writeRows(first, buf, count);
@@ -394,6 +409,10 @@ public final class CohortMatrix implements AutoCloseable {
 		if (o == null) {
 			final float[] v = decode(cohort, subject, decodes);
 			System.arraycopy(v, 0, volume, 0, v.length);
+		}
+		else if (o.at == null) {
+			for (int v = 0, i = 0; v < volume.length; v++)
+				if (!mask[v]) volume[v] = o.values[i++];
 		}
 		else {
 			Arrays.fill(volume, 0f);
@@ -499,11 +518,24 @@ public final class CohortMatrix implements AutoCloseable {
 			row[k] = volume[index[k]];
 	}
 
-	/** Voxels outside the mask whose bits are not +0.0, or null if more than {@code limit}. */
-	private static Sparse outside(final float[] volume, final boolean[] mask, final int limit) {
+	/**
+	 * Voxels outside the mask whose bits are not +0.0; if more than {@code limit}, all voxels
+	 * outside the mask (dense) or null (read again).
+	 *
+	 * @param inside the number of voxels in the mask
+	 */
+	private static Sparse outside(final float[] volume, final boolean[] mask, final int inside,
+		final int limit, final boolean dense)
+	{
 		int count = 0;
 		for (int v = 0; v < volume.length; v++)
-			if (!mask[v] && Float.floatToRawIntBits(volume[v]) != 0 && ++count > limit) return null;
+			if (!mask[v] && Float.floatToRawIntBits(volume[v]) != 0 && ++count > limit) {
+				if (!dense) return null;
+				final float[] all = new float[volume.length - inside];
+				for (int u = 0, i = 0; u < volume.length; u++)
+					if (!mask[u]) all[i++] = volume[u];
+				return new Sparse(null, all);
+			}
 		final int[] at = new int[count];
 		final float[] values = new float[count];
 		for (int v = 0, i = 0; i < count; v++)

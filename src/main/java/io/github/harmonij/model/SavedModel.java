@@ -215,10 +215,15 @@ public final class SavedModel {
 	/**
 	 * Writes a voxelwise model into {@code dir} (which must exist and be empty of these names):
 	 * {@code model.json} and the float64 maps.
+	 *
+	 * @param diagnostics whether to write ComBat's diagnostic maps, {@code gamma_hat} and
+	 *          {@code delta_hat_sq} (the estimates before empirical Bayes): {@link #read} and
+	 *          apply never read them, so a model without them applies with the same bits; they
+	 *          are 2 of the model's float64 volumes per site
 	 */
 	public static void writeVoxelwise(final Path dir, final HarmonisationFit fit,
 		final ComBatOptions combat, final Cohort cohort, final NiftiHeader grid,
-		final boolean[] mask, final int[] index, final int deflateLevel)
+		final boolean[] mask, final int[] index, final int deflateLevel, final boolean diagnostics)
 	{
 		final Map<String, Object> json = header(fit, combat, cohort.spec().batchColumn(), cohort
 			.coding());
@@ -242,8 +247,10 @@ public final class SavedModel {
 			maps.write("var_pooled", 1, (t, k) -> m.varPooled(k));
 			maps.write("gamma_star", nb, m::gamma);
 			maps.write("delta_star", nb, m::delta);
-			maps.write("gamma_hat", nb, c::gammaHat);
-			maps.write("delta_hat_sq", nb, c::deltaHatSq);
+			if (diagnostics) {
+				maps.write("gamma_hat", nb, c::gammaHat);
+				maps.write("delta_hat_sq", nb, c::deltaHatSq);
+			}
 		}
 		else {
 			maps.write("alpha", 1, (t, k) -> m.location(k));
