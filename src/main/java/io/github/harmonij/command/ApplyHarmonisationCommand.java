@@ -52,7 +52,7 @@ public class ApplyHarmonisationCommand extends ContextCommand {
 	private String outside_mask = "copy";
 
 	@Parameter(label = "No difference images", description = "leave out difference/ " +
-		"(harmonised - original), about half of the images written")
+		"(harmonised - original): up to half of the images written")
 	private boolean no_difference;
 
 	@Parameter(label = "Output folder", style = FileWidget.DIRECTORY_STYLE,

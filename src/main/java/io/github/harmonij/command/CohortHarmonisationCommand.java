@@ -89,7 +89,7 @@ abstract class CohortHarmonisationCommand extends ContextCommand {
 	private String outside_mask = "copy";
 
 	@Parameter(label = "No difference images", description = "leave out difference/ " +
-		"(harmonised - original), about half of the images written")
+		"(harmonised - original): up to half of the images written")
 	private boolean no_difference;
 
 	@Parameter(label = "Output folder", style = FileWidget.DIRECTORY_STYLE,

@@ -307,11 +307,11 @@ public final class VoxelwiseHarmonisation {
 			return String.format(Locale.ROOT,
 				"Harmonised %d images from %d sites (%d voxels in the mask; %d left unchanged: " +
 					"%d non-finite, %d constant in every image, %d constant within a site) in %.1f s. " +
-					"Results: %s",
+					"%sResults: %s",
 				nSubjects, nSites, maskVoxels, maskVoxels - counts.getOrDefault(FeatureStatus.HARMONISED,
 					0L), counts.getOrDefault(FeatureStatus.NON_FINITE, 0L), counts.getOrDefault(
 						FeatureStatus.CONSTANT, 0L), counts.getOrDefault(FeatureStatus.CONSTANT_IN_SITE, 0L),
-				timings.get("total"), out) + " " + writtenText(written);
+				timings.get("total"), writtenText(written), out);
 		}
 	}
 
@@ -1020,21 +1020,24 @@ public final class VoxelwiseHarmonisation {
 		return sizes;
 	}
 
-	/** "Wrote 446 MB: harmonised/ 89 MB, model/ 269 MB, ..." (the largest entries first). */
+	/**
+	 * "Wrote 446.0 MB: model/ 269.0 MB, harmonised/ 89.0 MB, ..., other files 12 kB. " (folders
+	 * largest first, then the files together), or "" if nothing was counted.
+	 */
 	static String writtenText(final Map<String, Long> written) {
 		if (written.isEmpty()) return "";
-		long total = 0;
-		for (final long b : written.values())
-			total += b;
-		final List<Map.Entry<String, Long>> big = new ArrayList<>(written.entrySet());
-		big.sort((a, b) -> Long.compare(b.getValue(), a.getValue()));
-		final StringBuilder s = new StringBuilder("Wrote " + megabytes(total) + ":");
-		String sep = " ";
-		for (final Map.Entry<String, Long> e : big) {
-			s.append(sep).append(e.getKey()).append(' ').append(megabytes(e.getValue()));
-			sep = ", ";
+		long total = 0, files = 0;
+		final List<Map.Entry<String, Long>> folders = new ArrayList<>();
+		for (final Map.Entry<String, Long> e : written.entrySet()) {
+			total += e.getValue();
+			if (e.getKey().endsWith("/")) folders.add(e);
+			else files += e.getValue();
 		}
-		return s.append('.').toString();
+		folders.sort((a, b) -> Long.compare(b.getValue(), a.getValue()));
+		final StringBuilder s = new StringBuilder("Wrote " + megabytes(total) + ":");
+		for (final Map.Entry<String, Long> e : folders)
+			s.append(' ').append(e.getKey()).append(' ').append(megabytes(e.getValue())).append(',');
+		return s.append(" other files ").append(megabytes(files)).append(". ").toString();
 	}
 
 	private static String megabytes(final long bytes) {
