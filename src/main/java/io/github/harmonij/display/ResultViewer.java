@@ -101,6 +101,13 @@ public final class ResultViewer {
 				rowBottom = Math.max(rowBottom, y + w.getHeight());
 				summaryX = Math.max(summaryX, x);
 			}
+			if (views.length == 2) {
+				// no difference images: the second row starts empty (the site maps, and room for
+				// the Log under the summary)
+				x = 10;
+				y = rowBottom + 8;
+				rowTop = y;
+			}
 			// Site-effect maps (--site-effects): before and after, one hot scale, in the second row.
 			SiteEffectViewer.show(out.resolve("site_effects"), x, y, size);
 		}
