@@ -214,9 +214,8 @@ public final class VoxelwiseHarmonisation {
 		}
 
 		/**
-		 * @param write whether to write {@code difference/} (default true); without it the
-		 *          outputs take about half the space (harmonised - original is one subtraction
-		 *          away)
+		 * @param write whether to write {@code difference/} (default true); it is up to half of
+		 *          the images written, and harmonised - original is one subtraction away
 		 */
 		public Builder difference(final boolean write) {
 			difference = write;

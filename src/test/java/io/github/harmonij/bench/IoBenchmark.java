@@ -47,8 +47,10 @@ import io.github.harmonij.io.NiftiIO;
  * {@code combat} run (in this JVM, its own timings from run.json); floor 3, writing as many
  * bytes as combat wrote into as many files, on THREADS threads, not compressed; and, for scale,
  * deflate level 1 of the outputs' uncompressed bytes. Prints the read and write times, the ratio
- * of combat's I/O (read + write) to the floor (gzip -dc + writing the same bytes), and the peak
- * heap (live and raw) against the masked float32 matrix.
+ * of combat's I/O (read + write) to the floor (gzip -dc + writing the same bytes), the whole
+ * command's wall time against the same floor, how many times each input was decoded, the .nii.gz
+ * outputs' size against what deflate level 1 makes of their content, and the peak heap (live and
+ * raw) against the masked float32 matrix.
  */
 public final class IoBenchmark {
 
