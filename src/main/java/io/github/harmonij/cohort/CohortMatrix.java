@@ -37,7 +37,10 @@ import io.github.harmonij.io.NiftiIO;
  * beyond the matrix is kept while reading: each subject's voxels outside the mask whose bits are
  * not those of +0.0 (values, -0.0, NaN and infinities, bit for bit) as a sparse list, so that
  * {@link #volume} rebuilds the whole image without reading the file again. A subject with more
- * such voxels than {@link #outsideLimit} is read again instead (listed by {@link #reread}).
+ * such voxels than {@link #outsideLimit} (real images: skull, noise, small probabilities) keeps
+ * every voxel outside the mask as a dense array if {@link Storage#denseOutside} allows it (4 bytes
+ * a voxel: the whole cohort's volumes then take the memory), and is read again otherwise (listed
+ * by {@link #reread}).
  * Without a mask, the union mask (voxels finite and non-zero in some image) is not known until
  * every image has been decoded, so each image is first kept in a compact form (a bitmap of its
  * voxels that are not +0.0 and their values in voxel order, about the size of its masked row)
@@ -55,15 +58,25 @@ public final class CohortMatrix implements AutoCloseable {
 		 */
 		private static final int BATCH = 64;
 
-		private static final Storage IN_MEMORY = new Storage(null, false);
+		private static final Storage IN_MEMORY = new Storage(null, false, false);
 
 		private final Path spillDir;
 
+		/**
+		 * With {@link #keepOutside}: keep a subject's voxels outside the mask as a dense array
+		 * when there are more of them than {@link #outsideLimit}, instead of reading the image
+		 * again to write it. The caller's memory budget must allow every subject's whole volume.
+		 */
+		private final boolean denseOutside;
+
 		private final boolean keepOutside;
 
-		private Storage(final Path spillDir, final boolean keepOutside) {
+		private Storage(final Path spillDir, final boolean keepOutside,
+			final boolean denseOutside)
+		{
 			this.spillDir = spillDir;
 			this.keepOutside = keepOutside;
+			this.denseOutside = denseOutside;
 		}
 
 		/** @return the matrix in memory, and nothing kept outside the mask */
@@ -73,12 +86,21 @@ public final class CohortMatrix implements AutoCloseable {
 
 		/** @return a copy that also keeps the voxels outside the mask, for {@link #volume} */
 		public Storage keepingOutside() {
-			return new Storage(spillDir, true);
+			return new Storage(spillDir, true, denseOutside);
+		}
+
+		/**
+		 * @return a copy that keeps the voxels outside the mask of every subject as a dense
+		 *         volume when they are many (one decode per input; the memory budget must allow
+		 *         every subject's whole volume)
+		 */
+		public Storage denseOutside() {
+			return new Storage(spillDir, keepOutside, true);
 		}
 
 		/** @return a copy that holds the matrix out of core, in a file in {@code dir} */
 		public Storage spilledTo(final Path dir) {
-			return new Storage(dir, keepOutside);
+			return new Storage(dir, keepOutside, denseOutside);
 		}
 
 		/** @return the folder of the out-of-core matrix file, or null for the matrix in memory */
@@ -111,9 +133,13 @@ public final class CohortMatrix implements AutoCloseable {
 
 	private final AtomicInteger decodes;
 
-	/** A subject's voxels as volume indices (increasing) and values. */
+	/**
+	 * A subject's voxels outside the mask: volume indices (increasing) and values, or, dense, no
+	 * indices and the values of every voxel outside the mask in voxel order.
+	 */
 	private static final class Sparse {
 
+		/** null when dense */
 		final int[] at;
 
 		final float[] values;
@@ -315,12 +341,13 @@ public final class CohortMatrix implements AutoCloseable {
 		final int n = cohort.nSubjects();
 		final int limit = outsideLimit(index.length);
 		final Sparse[] outside = storage.keepOutside() ? new Sparse[n] : null;
+		final boolean dense = storage.denseOutside;
 		if (storage.spillDir() == null) {
 			final float[][] rows = new float[n][];
 			forEachSubject(n, progress, canceled, j -> {
 				final float[] volume = decode(cohort, j, decodes);
 				rows[j] = gather(volume, index);
-				if (outside != null) outside[j] = outside(volume, m, limit);
+				if (outside != null) outside[j] = outside(volume, m, index.length, limit, dense);
 			});
 			return new CohortMatrix(cohort, headers, m, index, rows, null, outside, decodes);
 		}
@@ -338,7 +365,7 @@ public final class CohortMatrix implements AutoCloseable {
 					final int j = first + i;
 					final float[] volume = decode(cohort, j, decodes);
 					gather(volume, index, buf[i]);
-					if (outside != null) outside[j] = outside(volume, m, limit);
+					if (outside != null) outside[j] = outside(volume, m, index.length, limit, dense);
 					progress.update(done.incrementAndGet(), n);
 				});
 				spilled.writeRows(first, buf, count);
@@ -423,6 +450,10 @@ public final class CohortMatrix implements AutoCloseable {
 		if (o == null) {
 			final float[] v = decode(cohort, subject, decodes);
 			System.arraycopy(v, 0, volume, 0, v.length);
+		}
+		else if (o.at == null) {
+			for (int v = 0, i = 0; v < volume.length; v++)
+				if (!mask[v]) volume[v] = o.values[i++];
 		}
 		else {
 			Arrays.fill(volume, 0f);
@@ -528,11 +559,24 @@ public final class CohortMatrix implements AutoCloseable {
 			row[k] = volume[index[k]];
 	}
 
-	/** Voxels outside the mask whose bits are not +0.0, or null if more than {@code limit}. */
-	private static Sparse outside(final float[] volume, final boolean[] mask, final int limit) {
+	/**
+	 * Voxels outside the mask whose bits are not +0.0; if more than {@code limit}, all voxels
+	 * outside the mask (dense) or null (read again).
+	 *
+	 * @param inside the number of voxels in the mask
+	 */
+	private static Sparse outside(final float[] volume, final boolean[] mask, final int inside,
+		final int limit, final boolean dense)
+	{
 		int count = 0;
 		for (int v = 0; v < volume.length; v++)
-			if (!mask[v] && Float.floatToRawIntBits(volume[v]) != 0 && ++count > limit) return null;
+			if (!mask[v] && Float.floatToRawIntBits(volume[v]) != 0 && ++count > limit) {
+				if (!dense) return null;
+				final float[] all = new float[volume.length - inside];
+				for (int u = 0, i = 0; u < volume.length; u++)
+					if (!mask[u]) all[i++] = volume[u];
+				return new Sparse(null, all);
+			}
 		final int[] at = new int[count];
 		final float[] values = new float[count];
 		for (int v = 0, i = 0; i < count; v++)

@@ -13,6 +13,7 @@ import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 import org.scijava.widget.FileWidget;
 
+import io.github.harmonij.pipeline.OutsideMask;
 import io.github.harmonij.pipeline.VoxelwiseHarmonisation;
 import io.github.harmonij.pipeline.VoxelwiseSiteAddition;
 
@@ -52,6 +53,15 @@ public class AddSiteCommand extends ContextCommand {
 		"range of a smooth covariate are clamped to it (with a warning) instead of an error")
 	private boolean clamp;
 
+	@Parameter(label = "Outside the mask", choices = { "copy", "zero" }, description = "copy: " +
+		"the input's values outside the mask, bit for bit; zero: 0 there, so nothing outside the " +
+		"mask is kept or read again and the background compresses (docs/scaling.md)")
+	private String outside_mask = "copy";
+
+	@Parameter(label = "No difference images", description = "leave out difference/ " +
+		"(harmonised - original): up to half of the images written")
+	private boolean no_difference;
+
 	@Parameter(label = "Output folder", style = FileWidget.DIRECTORY_STYLE,
 		description = "a new or empty folder: model/ (the extended model) and the harmonised images")
 	private File out;
@@ -67,7 +77,8 @@ public class AddSiteCommand extends ContextCommand {
 			CommandSupport.require(out, "out", "a new or empty output folder");
 			final VoxelwiseSiteAddition.Request r = VoxelwiseSiteAddition.Request.of(
 				VoxelwiseHarmonisation.ApplyRequest.of(model.toPath(), manifest.toPath(), out.toPath())
-					.clamp(clamp).invocation(CommandSupport.invocation("add-site", this)),
+					.clamp(clamp).outputs(!no_difference, OutsideMask.parse(outside_mask))
+					.invocation(CommandSupport.invocation("add-site", this)),
 				CommandSupport.ebOrModel(eb));
 			final String s = VoxelwiseSiteAddition.run(r, CommandSupport.progress(status),
 				CommandSupport.messages(status, log), CommandSupport.canceled(this));

@@ -13,6 +13,7 @@ import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 import org.scijava.widget.FileWidget;
 
+import io.github.harmonij.pipeline.OutsideMask;
 import io.github.harmonij.pipeline.VoxelwiseHarmonisation;
 
 /**
@@ -45,6 +46,15 @@ public class ApplyHarmonisationCommand extends ContextCommand {
 		"range of a smooth covariate are clamped to it (with a warning) instead of an error")
 	private boolean clamp;
 
+	@Parameter(label = "Outside the mask", choices = { "copy", "zero" }, description = "copy: " +
+		"the input's values outside the mask, bit for bit; zero: 0 there, so nothing outside the " +
+		"mask is kept or read again and the background compresses (docs/scaling.md)")
+	private String outside_mask = "copy";
+
+	@Parameter(label = "No difference images", description = "leave out difference/ " +
+		"(harmonised - original): up to half of the images written")
+	private boolean no_difference;
+
 	@Parameter(label = "Output folder", style = FileWidget.DIRECTORY_STYLE,
 		description = "a new or empty folder")
 	private File out;
@@ -59,8 +69,8 @@ public class ApplyHarmonisationCommand extends ContextCommand {
 			CommandSupport.require(manifest, "manifest", "the manifest of the new images (CSV)");
 			CommandSupport.require(out, "out", "a new or empty output folder");
 			final VoxelwiseHarmonisation.ApplyRequest r = VoxelwiseHarmonisation.ApplyRequest.of(
-				model.toPath(), manifest.toPath(), out.toPath()).clamp(clamp).invocation(
-					CommandSupport.invocation("apply", this));
+				model.toPath(), manifest.toPath(), out.toPath()).clamp(clamp).outputs(!no_difference,
+					OutsideMask.parse(outside_mask)).invocation(CommandSupport.invocation("apply", this));
 			final String s = VoxelwiseHarmonisation.apply(r, CommandSupport.progress(status),
 				CommandSupport.messages(status, log), CommandSupport.canceled(this)).summary();
 			log.info(s);

@@ -15,6 +15,7 @@ import org.scijava.plugin.Parameter;
 import org.scijava.widget.FileWidget;
 
 import io.github.harmonij.cohort.CohortSpec;
+import io.github.harmonij.pipeline.OutsideMask;
 import io.github.harmonij.pipeline.SiteEffectMaps;
 import io.github.harmonij.pipeline.VoxelwiseHarmonisation;
 
@@ -82,6 +83,15 @@ abstract class CohortHarmonisationCommand extends ContextCommand {
 		"take more than 60% of the maximum heap. Same results.")
 	private boolean chunked;
 
+	@Parameter(label = "Outside the mask", choices = { "copy", "zero" }, description = "copy: " +
+		"the input's values outside the mask, bit for bit; zero: 0 there, so nothing outside the " +
+		"mask is kept or read again and the background compresses (docs/scaling.md)")
+	private String outside_mask = "copy";
+
+	@Parameter(label = "No difference images", description = "leave out difference/ " +
+		"(harmonised - original): up to half of the images written")
+	private boolean no_difference;
+
 	@Parameter(label = "Output folder", style = FileWidget.DIRECTORY_STYLE,
 		description = "a new or empty folder")
 	private File out;
@@ -91,7 +101,7 @@ abstract class CohortHarmonisationCommand extends ContextCommand {
 
 	/** Recorded in run.json's invocation beside its options text, not in it (as always). */
 	private static final Set<String> APART = Set.of("site_effects", "interest", "q", "report",
-		"chunked");
+		"chunked", "outside_mask", "no_difference", "no_diagnostics");
 
 	/** Ends run.json's options text, after the method's own options (as always). */
 	private static final String LAST_OPTION = "ref_batch";
@@ -129,7 +139,8 @@ abstract class CohortHarmonisationCommand extends ContextCommand {
 			if (siteMaps) r.siteEffects(CommandSupport.blankToNull(interest), q);
 			if (report) r.report(CohortRequests.REPORT);
 			final VoxelwiseHarmonisation.Request request = r.mask(CohortRequests.pathOrNull(mask))
-				.chunked(chunked).invocation(invocation(siteMaps)).build();
+				.chunked(chunked).outsideMask(OutsideMask.parse(outside_mask)).difference(
+					!no_difference).invocation(invocation(siteMaps)).build();
 			final String s = VoxelwiseHarmonisation.run(request, CommandSupport.progress(status),
 				CommandSupport.messages(status, log), CommandSupport.canceled(this)).summary();
 			log.info(s);

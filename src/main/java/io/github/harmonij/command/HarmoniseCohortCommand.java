@@ -33,6 +33,10 @@ public class HarmoniseCohortCommand extends CohortHarmonisationCommand {
 	@Parameter(label = "Mean only", description = "adjust the site means only, not the variances")
 	private boolean mean_only;
 
+	@Parameter(label = "No diagnostic maps", description = "leave gamma_hat and delta_hat_sq " +
+		"(the estimates before empirical Bayes) out of model/; apply does not need them")
+	private boolean no_diagnostics;
+
 	@Override
 	String commandName() {
 		return "combat";
@@ -43,7 +47,8 @@ public class HarmoniseCohortCommand extends CohortHarmonisationCommand {
 		final Path out, final String refBatch)
 	{
 		return VoxelwiseHarmonisation.Request.combat(manifest, spec, ComBatOptions.defaults()
-			.withEb(EmpiricalBayes.parse(eb)).withMeanOnly(mean_only).withRefBatch(refBatch), out);
+			.withEb(EmpiricalBayes.parse(eb)).withMeanOnly(mean_only).withRefBatch(refBatch), out)
+			.diagnostics(!no_diagnostics);
 	}
 
 	/** The empirical Bayes mode by its key (non-parametric is nonparametric), as always. */

@@ -47,7 +47,8 @@ public final class ResultViewer {
 
 	/**
 	 * Shows the results of a voxelwise run (a folder with run.json, harmonised/, difference/).
-	 * When the cohort does not fit in memory, says so and shows the folder instead.
+	 * When the cohort does not fit in memory, says so and shows the folder instead. A run without
+	 * difference images (no_difference) shows the original and harmonised cohorts only.
 	 */
 	public static void showRun(final Path out) {
 		final RunRecord run = readRun(out);
@@ -72,15 +73,19 @@ public final class ResultViewer {
 			final ImagePlus after = CohortStacks.cohort("Harmonised (" + method + ")", harmonised,
 				labels);
 			CohortStacks.sameDisplayRange(before, after);
-			final ImagePlus diff = CohortStacks.cohort("Difference (" + method + ")", differences,
-				labels);
-			CohortStacks.showAsDifference(diff, DIFFERENCE);
-			final ImagePlus siteDiff = CohortStacks.siteMeans(diff, site, siteIndex.keySet().toArray(
-				new String[0]), "Mean difference per site (" + method + ")");
-			CohortStacks.showAsDifference(siteDiff, diff.getDisplayRangeMax(), DIFFERENCE);
+			final ImagePlus[] views;
+			if (Files.isDirectory(out.resolve("difference"))) {
+				final ImagePlus diff = CohortStacks.cohort("Difference (" + method + ")", differences,
+					labels);
+				CohortStacks.showAsDifference(diff, DIFFERENCE);
+				final ImagePlus siteDiff = CohortStacks.siteMeans(diff, site, siteIndex.keySet()
+					.toArray(new String[0]), "Mean difference per site (" + method + ")");
+				CohortStacks.showAsDifference(siteDiff, diff.getDisplayRangeMax(), DIFFERENCE);
+				views = new ImagePlus[] { before, after, diff, siteDiff };
+			}
+			else views = new ImagePlus[] { before, after };
 			// A 2 x 2 grid below the ImageJ bar, each window next to the one before, so that the
 			// four fit a 1600 x 1000 screen at the zoom ImageJ allows (steps of 25 %).
-			final ImagePlus[] views = { before, after, diff, siteDiff };
 			final int size = 340;
 			int x = 10, y = 110, rowBottom = y;
 			for (int i = 0; i < views.length; i++) {
@@ -95,6 +100,13 @@ public final class ResultViewer {
 				x += w.getWidth() + 8;
 				rowBottom = Math.max(rowBottom, y + w.getHeight());
 				summaryX = Math.max(summaryX, x);
+			}
+			if (views.length == 2) {
+				// no difference images: the second row starts empty (the site maps, and room for
+				// the Log under the summary)
+				x = 10;
+				y = rowBottom + 8;
+				rowTop = y;
 			}
 			// Site-effect maps (--site-effects): before and after, one hot scale, in the second row.
 			SiteEffectViewer.show(out.resolve("site_effects"), x, y, size);

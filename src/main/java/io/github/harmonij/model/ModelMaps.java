@@ -87,7 +87,8 @@ final class ModelMaps {
 	 * @return model.json's entries of the maps, in the order written
 	 */
 	static Map<String, ModelJson.MapFile> write(final Path dir, final HarmonisationFit fit,
-		final boolean combat, final NiftiHeader grid, final int[] index, final int deflateLevel)
+		final boolean combat, final boolean diagnostics, final NiftiHeader grid, final int[] index,
+		final int deflateLevel)
 	{
 		final HarmonisationModel m = fit.model();
 		final int nb = m.nBatches(), nc = m.covariateNames().length;
@@ -99,8 +100,10 @@ final class ModelMaps {
 			maps.write("var_pooled", 1, (t, k) -> m.varPooled(k));
 			maps.write("gamma_star", nb, m::gamma);
 			maps.write("delta_star", nb, m::delta);
-			maps.write("gamma_hat", nb, c::gammaHat);
-			maps.write("delta_hat_sq", nb, c::deltaHatSq);
+			if (diagnostics) {
+				maps.write("gamma_hat", nb, c::gammaHat);
+				maps.write("delta_hat_sq", nb, c::deltaHatSq);
+			}
 		}
 		else {
 			maps.write("alpha", 1, (t, k) -> m.location(k));

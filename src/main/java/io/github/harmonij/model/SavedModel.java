@@ -181,10 +181,15 @@ public final class SavedModel {
 	/**
 	 * Writes a voxelwise model into {@code dir} (which must exist and be empty of these names):
 	 * {@code model.json} and the float64 maps.
+	 *
+	 * @param diagnostics whether to write ComBat's diagnostic maps, {@code gamma_hat} and
+	 *          {@code delta_hat_sq} (the estimates before empirical Bayes): {@link #read} and
+	 *          apply never read them, so a model without them applies with the same bits; they
+	 *          are 2 of the model's float64 volumes per site
 	 */
 	public static void writeVoxelwise(final Path dir, final HarmonisationFit fit,
 		final ComBatOptions combat, final Cohort cohort, final NiftiHeader grid,
-		final boolean[] mask, final int[] index, final int deflateLevel)
+		final boolean[] mask, final int[] index, final int deflateLevel, final boolean diagnostics)
 	{
 		final ModelJson json = header(fit, combat, cohort.spec().batchColumn(), cohort.coding());
 		json.kind = "voxelwise";
@@ -194,7 +199,8 @@ public final class SavedModel {
 		json.grid.affine = grid.affine();
 		json.maskVoxels = index.length;
 		json.maskSha256 = ModelMaps.checksum(mask);
-		json.maps = ModelMaps.write(dir, fit, combat != null, grid, index, deflateLevel);
+		json.maps = ModelMaps.write(dir, fit, combat != null, diagnostics, grid, index,
+			deflateLevel);
 		json.statusCodes = STATUS_CODES;
 		writeNew(dir.resolve("model.json"), json.text());
 	}

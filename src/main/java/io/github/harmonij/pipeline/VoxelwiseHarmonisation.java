@@ -48,12 +48,13 @@ import io.github.harmonij.model.SavedModel;
  * the linear site adjustment, and writes a result folder:
  * <ul>
  * <li>{@code harmonised/<input name>}: each image harmonised, in its own geometry (float32;
- * {@code .nii.gz} unless the input was {@code .nii}); voxels outside the mask, non-finite voxels and
- * voxels of zero variance are copied unchanged;</li>
- * <li>{@code difference/<input name>}: harmonised minus original;</li>
+ * {@code .nii.gz} unless the input was {@code .nii}); voxels outside the mask (unless
+ * {@link OutsideMask#ZERO}), non-finite voxels and voxels of zero variance are copied unchanged;</li>
+ * <li>{@code difference/<input name>}: harmonised minus original (unless left out);</li>
  * <li>{@code model/}: the saved model ({@link SavedModel}, docs/models.md): the fitted parameters
  * as float64 NIfTI maps (one volume per site or covariate column) and {@code model.json} (design,
- * levels, knots, options, priors, grid, mask checksum), for {@link #apply} to new subjects;</li>
+ * levels, knots, options, priors, grid, mask checksum), for {@link #apply} to new subjects; the
+ * diagnostic maps that apply does not read may be left out;</li>
  * <li>{@code summary.csv}: per site, n and the mean and SD inside the mask before and after, plus
  * the counts of voxels left unchanged and why;</li>
  * <li>{@code run.json}: provenance (version, options, inputs with sizes, counts) and timings.</li>
@@ -83,7 +84,9 @@ public final class VoxelwiseHarmonisation {
 
 		private final int deflateLevel;
 
-		private final boolean chunked, siteEffects;
+		private final boolean chunked, siteEffects, difference, diagnostics;
+
+		private final OutsideMask outside;
 
 		private final String interest;
 
@@ -101,6 +104,9 @@ public final class VoxelwiseHarmonisation {
 			deflateLevel = b.deflateLevel;
 			chunked = b.chunked;
 			siteEffects = b.siteEffects;
+			difference = b.difference;
+			diagnostics = b.diagnostics;
+			outside = b.outside;
 			interest = b.interest;
 			q = b.q;
 			report = b.report;
@@ -153,6 +159,10 @@ public final class VoxelwiseHarmonisation {
 
 		private boolean chunked, siteEffects;
 
+		private boolean difference = true, diagnostics = true;
+
+		private OutsideMask outside = OutsideMask.COPY;
+
 		private String interest;
 
 		private double q = SiteEffectMaps.DEFAULT_Q;
@@ -200,6 +210,31 @@ public final class VoxelwiseHarmonisation {
 		 */
 		public Builder chunked(final boolean outOfCore) {
 			chunked = outOfCore;
+			return this;
+		}
+
+		/**
+		 * @param write whether to write {@code difference/} (default true); it is up to half of
+		 *          the images written, and harmonised - original is one subtraction away
+		 */
+		public Builder difference(final boolean write) {
+			difference = write;
+			return this;
+		}
+
+		/**
+		 * @param write whether the model keeps its diagnostic maps (default true): ComBat's
+		 *          unshrunk {@code gamma_hat} and {@code delta_hat_sq}, which apply does not read
+		 *          (add-site extends them when present)
+		 */
+		public Builder diagnostics(final boolean write) {
+			diagnostics = write;
+			return this;
+		}
+
+		/** @param mode what the harmonised images hold outside the mask (default copy) */
+		public Builder outsideMask(final OutsideMask mode) {
+			outside = mode;
 			return this;
 		}
 
@@ -257,6 +292,8 @@ public final class VoxelwiseHarmonisation {
 
 		private final List<String> reread;
 
+		private final Map<String, Long> written;
+
 		private Result(final Builder b) {
 			out = b.out;
 			nSubjects = b.nSubjects;
@@ -269,6 +306,7 @@ public final class VoxelwiseHarmonisation {
 			chunked = b.chunked;
 			inputDecodes = b.inputDecodes;
 			reread = List.copyOf(b.reread);
+			written = Collections.unmodifiableMap(new LinkedHashMap<>(b.written));
 		}
 
 		/** @return the output folder */
@@ -329,15 +367,20 @@ public final class VoxelwiseHarmonisation {
 			return reread;
 		}
 
+		/** @return bytes written, per top-level entry of the output folder, in name order */
+		public Map<String, Long> written() {
+			return written;
+		}
+
 		/** One-paragraph summary for logs and the command line. */
 		public String summary() {
 			return String.format(Locale.ROOT, "Harmonised %d images from %d sites (%d voxels in " +
 				"the mask; %d left unchanged: %d non-finite, %d constant in every image, %d " +
-				"constant within a site) in %.1f s. Results: %s", nSubjects, nSites, maskVoxels,
+				"constant within a site) in %.1f s. %sResults: %s", nSubjects, nSites, maskVoxels,
 				maskVoxels - counts.getOrDefault(FeatureStatus.HARMONISED, 0L), counts.getOrDefault(
 					FeatureStatus.NON_FINITE, 0L), counts.getOrDefault(FeatureStatus.CONSTANT, 0L),
-				counts.getOrDefault(FeatureStatus.CONSTANT_IN_SITE, 0L),
-				timings.get("total"), out);
+				counts.getOrDefault(FeatureStatus.CONSTANT_IN_SITE, 0L), timings.get("total"),
+				writtenText(written), out);
 		}
 
 		/**
@@ -363,6 +406,8 @@ public final class VoxelwiseHarmonisation {
 			private int inputDecodes;
 
 			private final List<String> reread = new ArrayList<>();
+
+			private final Map<String, Long> written = new LinkedHashMap<>();
 
 			Result build() {
 				return new Result(this);
@@ -417,8 +462,9 @@ public final class VoxelwiseHarmonisation {
 		try (OutputFolder out = OutputFolder.create(r.out, canceled)) {
 			final Path dir = out.path();
 			final Path spill = dir.resolve(SPILL_DIR);
-			final CohortMatrix.Storage storage = storage(spill, r.chunked || wouldNotFit(r.mask,
-				cohort), result);
+			final boolean chunked = r.chunked || wouldNotFit(r.mask, cohort);
+			final CohortMatrix.Storage storage = storage(spill, chunked, r.outside, !chunked &&
+				!wouldNotFit(firstReadableVolumeSize(cohort), n), result);
 			final HarmonisationFit fit;
 			final double[][] before = new double[n][], after = new double[n][];
 			final SiteTestResult testsBefore, testsAfter;
@@ -460,13 +506,13 @@ public final class VoxelwiseHarmonisation {
 				}
 				status.accept("Harmonising and writing " + n + " subjects");
 				adjustNanos = writeSubjects(dir, names, cm, adjustment, fit.model(), before, after,
-					r.deflateLevel, progress, canceled, result);
+					r.deflateLevel, r.difference, r.outside, progress, canceled, result);
 			}
 			deleteIfEmpty(spill);
 			status.accept("Writing the model and summary");
 			createDirectories(dir.resolve("model"));
 			SavedModel.writeVoxelwise(dir.resolve("model"), fit, r.method.combatOptions(), cohort,
-				first, mask, index, r.deflateLevel);
+				first, mask, index, r.deflateLevel, r.diagnostics);
 			final long tWrite = System.nanoTime();
 
 			result.out = r.out;
@@ -481,13 +527,14 @@ public final class VoxelwiseHarmonisation {
 			result.timings.put("total", seconds(t0, System.nanoTime()));
 			result.peakHeapMb = heap.rawPeakMb();
 			result.peakLiveHeapMb = heap.livePeakMb();
-			done = result.build();
-			record(r.method.label(), r.invocation, cohort, names, design, before, after, done).mask(
-				r.mask).write(dir);
+			record(r.method.label(), r.invocation, cohort, names, design, before, after, result
+				.build()).mask(r.mask).write(dir);
 			if (r.report != null) {
 				status.accept("Writing the report");
 				r.report.write(dir);
 			}
+			result.written.putAll(written(dir));
+			done = result.build();
 			out.commit();
 		}
 		return done;
@@ -534,13 +581,16 @@ public final class VoxelwiseHarmonisation {
 
 	/**
 	 * How the matrix is held: in memory, or out of core in {@code spill} (made here) when
-	 * {@code chunked}; the voxels outside the mask are kept for writing whole images.
+	 * {@code chunked}; the voxels outside the mask are kept for writing whole images when they are
+	 * copied, densely if {@code wholeVolumesFit}.
 	 */
 	private static CohortMatrix.Storage storage(final Path spill, final boolean chunked,
-		final Result.Builder result)
+		final OutsideMask outside, final boolean wholeVolumesFit, final Result.Builder result)
 	{
 		createDirectories(spill);
-		final CohortMatrix.Storage storage = CohortMatrix.Storage.inMemory().keepingOutside();
+		CohortMatrix.Storage storage = CohortMatrix.Storage.inMemory();
+		if (outside == OutsideMask.COPY) storage = storage.keepingOutside();
+		if (wholeVolumesFit) storage = storage.denseOutside();
 		result.chunked = chunked;
 		return chunked ? storage.spilledTo(spill) : storage;
 	}
@@ -552,14 +602,19 @@ public final class VoxelwiseHarmonisation {
 	 * original}, 0 where the bits are equal (voxels left unchanged, and outside the mask). Puts
 	 * how the inputs were read (decodes, subjects read again) into {@code result}.
 	 *
+	 * @param difference whether to write the difference images
+	 * @param outside what the harmonised images hold outside the mask
+	 *
 	 * @return nanoseconds spent harmonising rows, summed over the threads
 	 */
 	private static long writeSubjects(final Path dir, final String[] names, final CohortMatrix cm,
 		final HarmonisationModel.Adjustment adjustment, final HarmonisationModel model,
 		final double[][] before, final double[][] after, final int deflateLevel,
-		final Progress progress, final BooleanSupplier canceled, final Result.Builder result)
+		final boolean difference, final OutsideMask outside, final Progress progress,
+		final BooleanSupplier canceled, final Result.Builder result)
 	{
-		createDirectories(dir.resolve("harmonised"), dir.resolve("difference"));
+		createDirectories(dir.resolve("harmonised"));
+		if (difference) createDirectories(dir.resolve("difference"));
 		final int nv = cm.nVoxels();
 		final boolean[] harmonised = new boolean[nv];
 		for (int k = 0; k < nv; k++)
@@ -577,10 +632,15 @@ public final class VoxelwiseHarmonisation {
 			adjustment.adjustRow(j, o, h);
 			adjusting.addAndGet(System.nanoTime() - t);
 			final NiftiHeader g = cm.header(j).forFloat32(1);
-			cm.volume(j, h, volume);
+			if (outside == OutsideMask.COPY) cm.volume(j, h, volume);
+			else {
+				Arrays.fill(volume, 0f);
+				for (int k = 0; k < index.length; k++)
+					volume[index[k]] = h[k];
+			}
 			NiftiIO.write(dir.resolve("harmonised").resolve(names[j]), g, volume, 1, deflateLevel);
 			// moments before and after (two independent sums in one loop), and the difference
-			Arrays.fill(volume, 0f);
+			if (difference) Arrays.fill(volume, 0f);
 			double sb = 0, sb2 = 0, sa = 0, sa2 = 0;
 			long count = 0;
 			for (int k = 0; k < index.length; k++) {
@@ -596,7 +656,8 @@ public final class VoxelwiseHarmonisation {
 			}
 			before[j] = new double[] { sb, sb2, count };
 			after[j] = new double[] { sa, sa2, count };
-			NiftiIO.write(dir.resolve("difference").resolve(names[j]), g, volume, 1, deflateLevel);
+			if (difference) NiftiIO.write(dir.resolve("difference").resolve(names[j]), g, volume, 1,
+				deflateLevel);
 		});
 		result.inputDecodes = cm.decodes();
 		for (final int j : cm.reread())
@@ -629,15 +690,17 @@ public final class VoxelwiseHarmonisation {
 
 		private final Path model, manifest, out;
 
-		private final boolean clamp, chunked;
+		private final boolean clamp, chunked, difference;
 
 		private final Map<String, Object> invocation;
 
 		private final int deflateLevel;
 
+		private final OutsideMask outside;
+
 		private ApplyRequest(final Path model, final Path manifest, final Path out,
 			final boolean clamp, final boolean chunked, final Map<String, Object> invocation,
-			final int deflateLevel)
+			final int deflateLevel, final boolean difference, final OutsideMask outside)
 		{
 			this.model = model;
 			this.manifest = manifest;
@@ -646,6 +709,8 @@ public final class VoxelwiseHarmonisation {
 			this.chunked = chunked;
 			this.invocation = Collections.unmodifiableMap(new LinkedHashMap<>(invocation));
 			this.deflateLevel = deflateLevel;
+			this.difference = difference;
+			this.outside = outside;
 		}
 
 		/**
@@ -657,7 +722,7 @@ public final class VoxelwiseHarmonisation {
 		public static ApplyRequest of(final Path model, final Path manifest, final Path out) {
 			if (out == null) throw new InputException("No output folder given: set out=[folder].");
 			return new ApplyRequest(model, manifest, out, false, false, Map.of(),
-				NiftiIO.ZERO_RUN);
+				NiftiIO.ZERO_RUN, true, OutsideMask.COPY);
 		}
 
 		/**
@@ -667,7 +732,7 @@ public final class VoxelwiseHarmonisation {
 		 */
 		public ApplyRequest clamp(final boolean clampSmooth) {
 			return new ApplyRequest(model, manifest, out, clampSmooth, chunked, invocation,
-				deflateLevel);
+				deflateLevel, difference, outside);
 		}
 
 		/**
@@ -677,7 +742,17 @@ public final class VoxelwiseHarmonisation {
 		 */
 		public ApplyRequest chunked(final boolean outOfCore) {
 			return new ApplyRequest(model, manifest, out, clamp, outOfCore, invocation,
-				deflateLevel);
+				deflateLevel, difference, outside);
+		}
+
+		/**
+		 * @param write whether to write {@code difference/} (see {@link Builder#difference})
+		 * @param mode what the harmonised images hold outside the mask
+		 * @return a changed copy
+		 */
+		public ApplyRequest outputs(final boolean write, final OutsideMask mode) {
+			return new ApplyRequest(model, manifest, out, clamp, chunked, invocation, deflateLevel,
+				write, mode);
 		}
 
 		/**
@@ -685,7 +760,8 @@ public final class VoxelwiseHarmonisation {
 		 * @return a changed copy
 		 */
 		public ApplyRequest invocation(final Map<String, Object> parameters) {
-			return new ApplyRequest(model, manifest, out, clamp, chunked, parameters, deflateLevel);
+			return new ApplyRequest(model, manifest, out, clamp, chunked, parameters, deflateLevel,
+				difference, outside);
 		}
 
 		/** @return the model folder */
@@ -830,8 +906,9 @@ public final class VoxelwiseHarmonisation {
 			long maskVoxels = 0;
 			for (final boolean m : mask)
 				if (m) maskVoxels++;
-			final CohortMatrix.Storage storage = storage(spill, r.chunked || wouldNotFit(maskVoxels,
-				n), result);
+			final boolean chunked = r.chunked || wouldNotFit(maskVoxels, n);
+			final CohortMatrix.Storage storage = storage(spill, chunked, r.outside, !chunked &&
+				!wouldNotFit(mask.length, n), result);
 			status.accept("Reading " + n + " images");
 			final double[][] before = new double[n][], after = new double[n][];
 			final long tRead, tFit, tPrepared, adjustNanos;
@@ -852,7 +929,7 @@ public final class VoxelwiseHarmonisation {
 				status.accept("Applying the model to " + n + " subjects x " + index.length + " voxels" +
 					(cm.spilled() ? " (out of core)" : "") + " and writing the results");
 				adjustNanos = writeSubjects(dir, names, cm, adjustment, model, before, after,
-					r.deflateLevel, progress, canceled, result);
+					r.deflateLevel, r.difference, r.outside, progress, canceled, result);
 				result.maskVoxels = index.length;
 				for (final FeatureStatus s : FeatureStatus.values()) {
 					long c = 0;
@@ -879,11 +956,12 @@ public final class VoxelwiseHarmonisation {
 			final Map<String, Object> invocation = new LinkedHashMap<>(r.invocation);
 			invocation.put("model", saved.source().toString());
 			invocation.put("warnings", warnings);
-			done = result.build();
 			final RunRecord.Builder record = record(HarmonisationMethod.label(saved.method()),
-				invocation, cohort, names, design, before, after, done);
+				invocation, cohort, names, design, before, after, result.build());
 			if (addedSite != null) record.addedSite(addedSite.get());
 			record.write(dir);
+			result.written.putAll(written(dir));
+			done = result.build();
 			out.commit();
 		}
 		return done;
@@ -1019,6 +1097,55 @@ public final class VoxelwiseHarmonisation {
 			throw new InputException("Cannot remove the temporary folder " + dir + ": " + e
 				.getMessage());
 		}
+	}
+
+	/**
+	 * Bytes under each top-level entry of {@code dir} (a folder's files summed), in name order;
+	 * the work area's own hidden entries left out.
+	 */
+	private static Map<String, Long> written(final Path dir) {
+		final Map<String, Long> sizes = new LinkedHashMap<>();
+		try (java.util.stream.Stream<Path> top = Files.list(dir)) {
+			for (final Path p : (Iterable<Path>) top.sorted()::iterator) {
+				final String name = p.getFileName().toString();
+				if (name.startsWith(".")) continue;
+				try (java.util.stream.Stream<Path> all = Files.walk(p)) {
+					long bytes = 0;
+					for (final Path f : (Iterable<Path>) all::iterator)
+						if (Files.isRegularFile(f)) bytes += Files.size(f);
+					sizes.put(Files.isDirectory(p) ? name + "/" : name, bytes);
+				}
+			}
+		}
+		catch (final IOException e) {
+			throw new InputException("Cannot list " + dir + ": " + e.getMessage());
+		}
+		return sizes;
+	}
+
+	/**
+	 * "Wrote 446.0 MB: model/ 269.0 MB, harmonised/ 89.0 MB, ..., other files 12 kB. " (folders
+	 * largest first, then the files together), or "" if nothing was counted.
+	 */
+	static String writtenText(final Map<String, Long> written) {
+		if (written.isEmpty()) return "";
+		long total = 0, files = 0;
+		final List<Map.Entry<String, Long>> folders = new ArrayList<>();
+		for (final Map.Entry<String, Long> e : written.entrySet()) {
+			total += e.getValue();
+			if (e.getKey().endsWith("/")) folders.add(e);
+			else files += e.getValue();
+		}
+		folders.sort((a, b) -> Long.compare(b.getValue(), a.getValue()));
+		final StringBuilder s = new StringBuilder("Wrote " + megabytes(total) + ":");
+		for (final Map.Entry<String, Long> e : folders)
+			s.append(' ').append(e.getKey()).append(' ').append(megabytes(e.getValue())).append(',');
+		return s.append(" other files ").append(megabytes(files)).append(". ").toString();
+	}
+
+	private static String megabytes(final long bytes) {
+		return bytes < 100_000 ? String.format(Locale.ROOT, "%.0f kB", bytes / 1e3) : String
+			.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
 	}
 
 	/** Time summed over the threads of the current executor, as wall time: over their number. */

@@ -12,6 +12,7 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -25,25 +26,31 @@ import java.util.zip.Deflater;
 import java.util.zip.GZIPInputStream;
 
 import io.github.harmonij.cli.Harmonij;
+import io.github.harmonij.io.NiftiHeader;
 import io.github.harmonij.io.NiftiIO;
 
 /**
  * I/O of {@code harmonij combat} against the decompression floor, measured in the same run (a
  * main, not a test; GitHub issue 6):
  * <pre>
- * IoBenchmark COHORT_DIR [SUBJECTS] [THREADS] [extra combat options, e.g. --chunked]
+ * IoBenchmark COHORT_DIR [SUBJECTS] [THREADS] [--noise-outside] [combat options, e.g. --chunked]
  * </pre>
  * COHORT_DIR holds {@code cohort.csv}, {@code mask.nii.gz} and {@code images/} (simulated with
  * {@code harmonij simulate --subjects SUBJECTS --sites 4 --seed 6 --resolution 2} if it does not
- * exist). In order: the inputs are read once to warm the page cache (so every figure is CPU, not
+ * exist). With {@code --noise-outside}, a cohort simulated here gets what real images carry
+ * outside the brain mask (skull, noise, small probabilities): every voxel outside the mask
+ * becomes {@code |N(0, 0.05)|} (seeded per image), and the images are written with gzip level 6
+ * as most tools write them; the zero background of the simulator is the other extreme. In order: the inputs are read once to warm the page cache (so every figure is CPU, not
  * disk); floor 1, {@code gzip -dc} of every input to /dev/null, THREADS processes at a time;
  * floor 2, Java's GZIPInputStream over every input on THREADS threads; HarmonIJ's reader alone
  * ({@code NiftiIO.readVolume}, which also checks every gzip member's CRC-32 and length); the
  * {@code combat} run (in this JVM, its own timings from run.json); floor 3, writing as many
  * bytes as combat wrote into as many files, on THREADS threads, not compressed; and, for scale,
  * deflate level 1 of the outputs' uncompressed bytes. Prints the read and write times, the ratio
- * of combat's I/O (read + write) to the floor (gzip -dc + writing the same bytes), and the peak
- * heap (live and raw) against the masked float32 matrix.
+ * of combat's I/O (read + write) to the floor (gzip -dc + writing the same bytes), the whole
+ * command's wall time against the same floor, how many times each input was decoded, the .nii.gz
+ * outputs' size against what deflate level 1 makes of their content, and the peak heap (live and
+ * raw) against the masked float32 matrix.
  */
 public final class IoBenchmark {
 
@@ -51,7 +58,8 @@ public final class IoBenchmark {
 
 	public static void main(final String[] args) throws Exception {
 		if (args.length < 1) {
-			System.err.println("Usage: IoBenchmark COHORT_DIR [SUBJECTS] [THREADS] [combat options]");
+			System.err.println("Usage: IoBenchmark COHORT_DIR [SUBJECTS] [THREADS] " +
+				"[--noise-outside] [combat options]");
 			System.exit(2);
 		}
 		final Path cohort = Paths.get(args[0]);
@@ -61,12 +69,14 @@ public final class IoBenchmark {
 		final List<String> extra = new ArrayList<>();
 		for (int i = 3; i < args.length; i++)
 			extra.add(args[i]);
+		final boolean noise = extra.remove("--noise-outside");
 		final PrintStream out = System.out;
 		if (!Files.exists(cohort.resolve("cohort.csv"))) {
 			out.println("simulating " + subjects + " subjects into " + cohort);
 			check(new Harmonij(out, System.err).execute("simulate", "--out", cohort.toString(),
 				"--subjects", String.valueOf(subjects), "--sites", "4", "--seed", "6", "--resolution",
 				"2"));
+			if (noise) addNoiseOutside(cohort);
 		}
 		final List<Path> inputs = list(cohort.resolve("images"));
 		long inBytes = 0;
@@ -134,9 +144,13 @@ public final class IoBenchmark {
 			return (long) b.length;
 		}));
 		deleteTree(scratch);
-		final long[] deflated = new long[1];
-		final double deflate = deflateLevel1(outputs.stream().filter(p -> p.toString().endsWith(
-			".gz")).collect(Collectors.toList()), threads, deflated);
+		final long[] deflated = new long[2];
+		final List<Path> gz = outputs.stream().filter(p -> p.toString().endsWith(".gz")).collect(
+			Collectors.toList());
+		long gzBytes = 0;
+		for (final Path p : gz)
+			gzBytes += Files.size(p);
+		final double deflate = deflateLevel1(gz, threads, deflated);
 		deleteTree(result);
 
 		final double floor = gzipDc + writeBytes;
@@ -152,6 +166,10 @@ public final class IoBenchmark {
 			" ratio %.2f (read alone %.2f x gzip -dc; write alone %.2f x deflate level 1 + write " +
 			"bytes)%n", read + write, floor, (read + write) / floor, read / gzipDc, write / (deflate +
 				writeBytes));
+		out.printf(Locale.ROOT, "whole run: wall %.2f s vs floor %.2f s: ratio %.2f; inputs " +
+			"decoded %.2f times each; .nii.gz outputs %.1f MB vs %.1f MB at deflate level 1 (gzip " +
+			"-1): ratio %.2f%n", wall, floor, wall / floor, number(run, "decodes_per_input"),
+			gzBytes / 1e6, deflated[1] / 1e6, (double) gzBytes / deflated[1]);
 		out.printf(Locale.ROOT, "heap: live peak %.1f MB, raw peak %.1f MB; masked float32 matrix " +
 			"%.1f MB + one volume (%.1f MB) per thread = %.1f MB; live / that = %.2f%n", live, peak,
 			matrixMb, volumeMb, matrixMb + threads * volumeMb, live / (matrixMb + threads *
@@ -159,6 +177,28 @@ public final class IoBenchmark {
 	}
 
 	// -- Helper methods --
+
+	/** Replaces the zero background of every image with noise (see the class javadoc). */
+	private static void addNoiseOutside(final Path cohort) throws Exception {
+		final float[] mask = NiftiIO.readVolume(cohort.resolve("mask.nii.gz"), 0);
+		final List<Path> images = list(cohort.resolve("images"));
+		parallel(images, Runtime.getRuntime().availableProcessors(), p -> {
+			final NiftiHeader h = NiftiIO.readHeader(p);
+			final float[] v = NiftiIO.readVolume(p, 0);
+			final SplittableRandom random = new SplittableRandom(p.getFileName().toString()
+				.hashCode());
+			for (int i = 0; i < v.length; i++)
+				if (mask[i] == 0) v[i] = (float) Math.abs(0.05 * gaussian(random));
+			Files.delete(p);
+			NiftiIO.write(p, h, v, 1, 6);
+			return 0L;
+		});
+	}
+
+	/** A standard normal deviate (Box-Muller). */
+	private static double gaussian(final SplittableRandom r) {
+		return Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
+	}
 
 	private interface FileTask {
 
@@ -209,11 +249,16 @@ public final class IoBenchmark {
 		return s;
 	}
 
-	/** Deflate level 1 of the decompressed content of each .gz file (decompression not timed). */
+	/**
+	 * Deflate level 1 of the decompressed content of each .gz file (decompression not timed):
+	 * {@code bytes[0]} the content, {@code bytes[1]} the deflated size (raw deflate: gzip's 18-byte
+	 * header and trailer per file left out).
+	 */
 	private static double deflateLevel1(final List<Path> files, final int threads,
 		final long[] bytes) throws Exception
 	{
-		final AtomicLong nanos = new AtomicLong(), total = new AtomicLong();
+		final AtomicLong nanos = new AtomicLong(), total = new AtomicLong(), packed =
+			new AtomicLong();
 		parallel(files, threads, p -> {
 			final byte[] content;
 			try (InputStream in = new GZIPInputStream(Files.newInputStream(p))) {
@@ -225,13 +270,14 @@ public final class IoBenchmark {
 			d.finish();
 			final byte[] buf = new byte[1 << 20];
 			while (!d.finished())
-				d.deflate(buf);
+				packed.addAndGet(d.deflate(buf));
 			d.end();
 			nanos.addAndGet(System.nanoTime() - t0);
 			total.addAndGet(content.length);
 			return 0L;
 		});
 		bytes[0] = total.get();
+		bytes[1] = packed.get();
 		return nanos.get() / 1e9 / threads;
 	}
 
