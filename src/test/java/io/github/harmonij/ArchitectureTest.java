@@ -20,7 +20,7 @@ import com.tngtech.archunit.lang.ArchRule;
  *   io        formats: NIfTI, CSV, JSON, gzip, output folders, the version; no GUI, no ImageJ 1.x
  *   cohort    what the user brings: manifests and tables, covariate coding, the cohort matrix
  *   model     the saved harmonisation model: its files and the value read from them
- *   pipeline  the voxelwise runs: harmonisation, site addition, site-effect maps, simulation
+ *   pipeline  the runs, voxelwise and on tables: harmonisation, apply, site addition, effects
  *   report    the HTML report and its figures (drawn off screen)
  *   command   one SciJava command per user action; headless
  *   ij1       the ImageJ 1.x bridge: ImagePlus and NIfTI, the menu shim, macros
