@@ -189,7 +189,7 @@ public class CommandShim implements PlugIn {
 	 */
 	private static Map<String, String> dialog(final CommandInfo info) {
 		final String label = info.get(Commands.LABEL);
-		final GenericDialog gd = new GenericDialog(label.replace("...", ""));
+		final GenericDialog gd = new FittingDialog(label.replace("...", ""));
 		final List<ModuleItem<?>> items = Commands.userInputs(info);
 		final Map<String, Object> defaults = Commands.defaults(info);
 		if (info.getDescription() != null) gd.addMessage(info.getDescription());

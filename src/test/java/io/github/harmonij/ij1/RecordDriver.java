@@ -7,7 +7,10 @@ import java.awt.Choice;
 import java.awt.Component;
 import java.awt.Container;
 import java.awt.EventQueue;
+import java.awt.GraphicsEnvironment;
 import java.awt.Label;
+import java.awt.Rectangle;
+import java.awt.ScrollPane;
 import java.awt.TextField;
 import java.awt.Window;
 import java.awt.event.ActionEvent;
@@ -54,7 +57,13 @@ public final class RecordDriver {
 		final GenericDialog gd = waitForDialog(label.replace("...", ""));
 		final CommandInfo info = HarmonijContext.withClassLoader(() -> Commands.all(HarmonijContext
 			.get()).stream().filter(i -> label.equals(i.get(Commands.LABEL))).findFirst().get());
-		Files.write(Paths.get(args[2] + ".shown"), shown(gd).getBytes(StandardCharsets.UTF_8));
+		final Button okButton = gd.getButtons()[0];
+		final Rectangle screen = GraphicsEnvironment.getLocalGraphicsEnvironment()
+			.getMaximumWindowBounds();
+		final boolean okOnScreen = okButton.getLocationOnScreen().y + okButton.getHeight() <=
+			screen.y + screen.height;
+		Files.write(Paths.get(args[2] + ".shown"), (shown(gd) + (okOnScreen
+			? "OK on screen\n" : "")).getBytes(StandardCharsets.UTF_8));
 		EventQueue.invokeAndWait(() -> fill(gd, Commands.userInputs(info), fill));
 		final Button ok = gd.getButtons()[0];
 		EventQueue.invokeAndWait(() -> gd.actionPerformed(new ActionEvent(ok,
@@ -101,8 +110,9 @@ public final class RecordDriver {
 	}
 
 	/**
-	 * The texts of the dialog's labels and checkboxes, and "button: " with each button's (a
-	 * description of more than one line is a MultiLineLabel, which does not give its text).
+	 * The texts of the dialog's labels and checkboxes, "button: " with each button's (a
+	 * description of more than one line is a MultiLineLabel, which does not give its text), and
+	 * "scrolls" where the fields are in a scroll pane.
 	 */
 	static String shown(final Container gd) {
 		final StringBuilder sb = new StringBuilder();
@@ -111,6 +121,7 @@ public final class RecordDriver {
 			else if (c instanceof Checkbox) sb.append(((Checkbox) c).getLabel()).append('\n');
 			else if (c instanceof Button) sb.append("button: ").append(((Button) c).getLabel())
 				.append('\n');
+			else if (c instanceof ScrollPane) sb.append("scrolls\n").append(shown((Container) c));
 			else if (c instanceof Container) sb.append(shown((Container) c));
 		}
 		return sb.toString();

@@ -118,6 +118,30 @@ class RecorderIT {
 		}
 	}
 
+	/**
+	 * On a laptop's screen (1280 x 720) the ComBat dialog is taller than the screen: its fields
+	 * scroll, OK stays on the screen, and a run from it records and writes as on a tall screen.
+	 */
+	@Test
+	void dialogFitsALaptopScreen() throws Exception {
+		final Path out = tmp.resolve("laptop");
+		final String typed = "manifest=[" + cohort.resolve("cohort.csv") + "] batch=site " +
+			"covariates=[age,sex] categorical=sex mask=[" + cohort.resolve("mask.nii.gz") +
+			"] eb=parametric mean_only=true out=[" + out + "]";
+		final Path recorded = tmp.resolve("laptop.txt");
+		try (XDisplay x = XDisplay.start("1280x720x24")) {
+			final List<String> cmd = XDisplay.java(app, Paths.get("target/test-classes")
+				.toAbsolutePath().toString());
+			cmd.addAll(List.of(RecordDriver.class.getName(), LABEL, typed, recorded.toString()));
+			run(x, cmd, "laptop");
+		}
+		final List<String> shown = Files.readAllLines(Paths.get(recorded + ".shown"));
+		assertTrue(shown.contains("scrolls"), "the fields scroll:\n" + shown);
+		assertTrue(shown.contains("OK on screen"), "OK on the screen:\n" + shown);
+		assertTrue(shown.contains("Cohort manifest (CSV)"), "the fields:\n" + shown);
+		assertTrue(Files.isRegularFile(out.resolve("summary.csv")), "the dialog run wrote");
+	}
+
 	// -- Helper methods --
 
 	/** Runs {@code harmonij args...} in this JVM and asserts exit 0, with what it printed. */

@@ -87,7 +87,16 @@ final class XDisplay implements AutoCloseable {
 	 * @throws IOException if Xvfb does not start, or twm is missing or exits
 	 */
 	static XDisplay start() throws IOException, InterruptedException {
-		final Process x = new ProcessBuilder("Xvfb", "-displayfd", "1", "-screen", "0", SCREEN,
+		return start(SCREEN);
+	}
+
+	/**
+	 * As {@link #start()} on a screen of another size.
+	 *
+	 * @param screen Xvfb's screen, e.g. "1280x720x24" (a laptop's)
+	 */
+	static XDisplay start(final String screen) throws IOException, InterruptedException {
+		final Process x = new ProcessBuilder("Xvfb", "-displayfd", "1", "-screen", "0", screen,
 			"-nolisten", "tcp").redirectError(ProcessBuilder.Redirect.DISCARD).start();
 		final BufferedReader r = new BufferedReader(new InputStreamReader(x.getInputStream(),
 			StandardCharsets.US_ASCII));
