@@ -111,6 +111,47 @@ class PenalisedMeanTest {
 		}
 	}
 
+	/**
+	 * The O(p) form against the penalised normal equations: at the chosen lambda the
+	 * coefficients solve {@code (X'X + lambda S) b = X'y}, the chunk fit gives the same
+	 * coefficients, and lambda is a minimum of the criterion (neighbours are not lower).
+	 */
+	@Test
+	void coefficientsSolveThePenalisedNormalEquations() {
+		final Cohort c = new Cohort();
+		final PenalisedMean.PenalisedFitter f = c.mean().fitter(c.design, 2);
+		final int n = c.y.length, p = f.nColumns(), k = c.design.nBatches();
+		final double[] pen = c.spline.penalty();
+		final FeatureChunk w = new FeatureChunk(n, p, k, new byte[c.nFeatures], c.nFeatures, true);
+		w.read(new FeatureMatrix.DoubleRows(c.y), 0, c.nFeatures);
+		f.fit(w);
+		final double[] b = new double[p];
+		for (int v = 0; v < c.nFeatures; v++) {
+			final double[] y = c.feature(v);
+			final PenalisedMean.Smoothing s = f.fitFeature(y, b);
+			for (int q = 0; q < p; q++)
+				assertEquals(b[q], w.coef[q * c.nFeatures + v], 0, "chunk coefficient " + q);
+			double scale = 0;
+			for (int q = 0; q < p; q++) {
+				double lhs = 0, rhs = 0;
+				for (int j = 0; j < n; j++) {
+					double fitted = 0;
+					for (int e = 0; e < p; e++)
+						fitted += f.x.x[j * p + e] * b[e];
+					lhs += f.x.x[j * p + q] * fitted;
+					rhs += f.x.x[j * p + q] * y[j];
+				}
+				final int o = k + 1; // the block's first design column
+				if (q >= o) for (int e = o; e < p; e++)
+					lhs += s.lambda * pen[(q - o) * (p - o) + e - o] * b[e];
+				scale = Math.max(scale, Math.abs(rhs));
+				assertEquals(rhs, lhs, 1e-9 * scale, "feature " + v + ", column " + q);
+			}
+			assertTrue(f.reml(y, s.lambda * 1.001) >= s.reml && f.reml(y, s.lambda / 1.001) >= s.reml,
+				"feature " + v + " is at a minimum");
+		}
+	}
+
 	@Test
 	void comBatWithThePenalisedMeanIsComfams() {
 		check(ComBatOptions.defaults(), "gam_comfam_cr10_reml.csv");
