@@ -44,6 +44,18 @@ final class FeatureChunk {
 	final double[] var;
 
 	/**
+	 * The residual variance sigma^2_v of a mean model that estimates one (a mixed model,
+	 * {@link RandomInterceptMean}), written by its fit for a {@link ScaleModel} to use; else unused.
+	 */
+	final double[] modelVar;
+
+	/**
+	 * The variance ratio theta_v = sigma_u^2 / sigma^2 of a random subject intercept, written by
+	 * {@link RandomInterceptMean}'s fit (its residuals and means need it); else unused.
+	 */
+	final double[] ratio;
+
+	/**
 	 * @param standardise whether the mean and residual arrays are needed (a location-scale fit);
 	 *          without, they are empty ({@code n x maxLen} doubles each saved per block)
 	 */
@@ -60,6 +72,8 @@ final class FeatureChunk {
 		mean = new double[standardise ? n * maxLen : 0];
 		residual = new double[standardise ? n * maxLen : 0];
 		var = new double[maxLen];
+		modelVar = new double[maxLen];
+		ratio = new double[maxLen];
 	}
 
 	/** Reads features {@code [from, from + len)} of every subject into {@link #y}. */
