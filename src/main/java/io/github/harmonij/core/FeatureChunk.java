@@ -32,8 +32,8 @@ final class FeatureChunk {
 	final double[] location;
 
 	/**
-	 * The standardisation mean {@code alpha_v + X_j beta_v} (the mean without the site), when
-	 * {@link MeanModel.Fitter#means} has run.
+	 * The standardisation mean {@code alpha_v + X_j beta_v} (the mean without the site; a mixed
+	 * model adds the subject's BLUP), when {@link MeanModel.Fitter#means} has run.
 	 */
 	final double[] mean;
 

@@ -39,7 +39,8 @@ import java.util.Map;
  * distinct visit counts, independent of the number of scans; the group sums cost O(N p) per
  * feature. theta is found by a grid on log theta, then bisection on the analytic derivative;
  * when the derivative at theta = 0 is not negative and 0 is the grid's best, theta = 0 (the
- * boundary, as lme4 reports a singular fit), and the model is OLS.
+ * boundary, as lme4 reports a singular fit), and the model is OLS. When every subject has one
+ * scan the criterion does not depend on theta (lme4 refuses such a fit); theta is then 0.
  * <p>
  * What the {@link MeanModel} arrays hold: {@code coef} is b (sites then covariates),
  * {@code location} alpha = the site coefficients weighted as {@link FactoredDesign#grandWeights}.
@@ -306,7 +307,8 @@ final class RandomInterceptMean implements MeanModel {
 			final double[] dv = new double[1];
 			double theta;
 			boolean converged = true;
-			if (best == nGrid - 1) {
+			if (d.length == 2 && d[1] == 1) theta = 0; // one scan per subject: not identifiable
+			else if (best == nGrid - 1) {
 				theta = grid[best];
 				converged = false;
 			} else {

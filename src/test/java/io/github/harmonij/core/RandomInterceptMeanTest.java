@@ -206,4 +206,32 @@ class RandomInterceptMeanTest {
 		}
 		assertEquals(rss / (n - x.p), fit.sigma2, 1e-9 * fit.sigma2);
 	}
+
+	/** One scan per subject: theta is not identifiable, the fit is OLS with theta = 0. */
+	@Test
+	void oneScanPerSubjectIsOls() {
+		final Cohort c = new Cohort();
+		final int n = c.y.length;
+		final String[] ids = new String[n];
+		final double[][] cov = new double[n][2];
+		for (int j = 0; j < n; j++) {
+			ids[j] = "row " + j;
+			cov[j][0] = c.design.covariate(j, 0);
+			cov[j][1] = c.design.covariate(j, 1);
+		}
+		final Design d = new Design(c.design.batchLevels(), c.design.batches(),
+			c.design.covariateNames(), cov, ids);
+		final RandomInterceptMean.RandomInterceptFitter f = RandomInterceptMean.INSTANCE.fitter(d,
+			-1);
+		final double[] coef = new double[f.nColumns()];
+		final RandomInterceptMean.Fit fit = f.fitFeature(c.feature(0), coef);
+		assertEquals(0, fit.theta, 0);
+		final FactoredDesign x = f.x;
+		for (int q = 0; q < x.p; q++) {
+			double ols = 0;
+			for (int j = 0; j < n; j++)
+				ols += x.proj[q * n + j] * c.y[j][0];
+			assertEquals(ols, coef[q], 1e-9 * (1 + Math.abs(ols)), "coefficient " + q);
+		}
+	}
 }
