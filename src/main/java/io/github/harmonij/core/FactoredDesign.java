@@ -342,6 +342,41 @@ final class FactoredDesign {
 		}
 	}
 
+	/**
+	 * The residuals {@code y - X coef} (site columns included) of every subject of a chunk whose
+	 * coefficients are this design's columns, into the chunk's {@code residual}.
+	 */
+	void residuals(final FeatureChunk c) {
+		final int len = c.len;
+		for (int j = 0; j < n; j++) {
+			final int row = j * len;
+			System.arraycopy(c.y, row, c.residual, row, len);
+			for (int q = 0; q < p; q++) {
+				final double xq = x[j * p + q];
+				if (xq == 0) continue;
+				for (int v = 0; v < len; v++)
+					c.residual[row + v] -= xq * c.coef[q * len + v];
+			}
+		}
+	}
+
+	/**
+	 * The standardisation mean {@code location + X_cov beta} (no site columns) of every subject of
+	 * a chunk, into its {@code mean}.
+	 */
+	void means(final FeatureChunk c) {
+		final int len = c.len;
+		for (int j = 0; j < n; j++) {
+			final int row = j * len;
+			System.arraycopy(c.location, 0, c.mean, row, len);
+			for (int q = 0; q < nCov; q++) {
+				final double xq = x[j * p + nBatches + q];
+				for (int v = 0; v < len; v++)
+					c.mean[row + v] += xq * c.coef[(nBatches + q) * len + v];
+			}
+		}
+	}
+
 	/** Reads a chunk of features [from, from + len) of all subjects into {@code y[j * len + v]}. */
 	void gather(final FeatureMatrix m, final int from, final int len, final double[] y) {
 		for (int j = 0; j < n; j++)

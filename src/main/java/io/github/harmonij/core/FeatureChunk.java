@@ -50,10 +50,12 @@ final class FeatureChunk {
 	final double[] modelVar;
 
 	/**
-	 * The variance ratio theta_v = sigma_u^2 / sigma^2 of a random subject intercept, written by
-	 * {@link RandomInterceptMean}'s fit (its residuals and means need it); else unused.
+	 * A per-subject part of the fitted value that is not a column of the design, {@code [j * len +
+	 * v]}: the random intercept's estimate (BLUP) of subject j's subject, written by
+	 * {@link RandomInterceptMean}'s fit for its residuals and means; else unused. Allocated with the
+	 * mean and residual arrays.
 	 */
-	final double[] ratio;
+	final double[] offset;
 
 	/**
 	 * @param standardise whether the mean and residual arrays are needed (a location-scale fit);
@@ -73,7 +75,7 @@ final class FeatureChunk {
 		residual = new double[standardise ? n * maxLen : 0];
 		var = new double[maxLen];
 		modelVar = new double[maxLen];
-		ratio = new double[maxLen];
+		offset = new double[standardise ? n * maxLen : 0];
 	}
 
 	/** Reads features {@code [from, from + len)} of every subject into {@link #y}. */

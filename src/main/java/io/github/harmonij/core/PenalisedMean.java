@@ -353,31 +353,12 @@ final class PenalisedMean implements MeanModel {
 
 		@Override
 		public void residuals(final FeatureChunk c) {
-			final int len = c.len, p = x.p;
-			for (int j = 0; j < x.n; j++) {
-				final int row = j * len;
-				System.arraycopy(c.y, row, c.residual, row, len);
-				for (int q = 0; q < p; q++) {
-					final double xq = x.x[j * p + q];
-					if (xq == 0) continue;
-					for (int v = 0; v < len; v++)
-						c.residual[row + v] -= xq * c.coef[q * len + v];
-				}
-			}
+			x.residuals(c);
 		}
 
 		@Override
 		public void means(final FeatureChunk c) {
-			final int len = c.len, k = x.nBatches, p = x.p;
-			for (int j = 0; j < x.n; j++) {
-				final int row = j * len;
-				System.arraycopy(c.location, 0, c.mean, row, len);
-				for (int q = 0; q < x.nCov; q++) {
-					final double xq = x.x[j * p + k + q];
-					for (int v = 0; v < len; v++)
-						c.mean[row + v] += xq * c.coef[(k + q) * len + v];
-				}
-			}
+			x.means(c);
 		}
 
 		@Override

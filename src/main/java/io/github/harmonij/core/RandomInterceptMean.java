@@ -49,8 +49,8 @@ import java.util.Map;
  * include it): {@link MeanModel.Fitter#residuals residuals} are {@code y - X b - u_i} (the
  * conditional residuals) and the standardisation {@link MeanModel.Fitter#means mean} is
  * {@code alpha + X_j beta + u_i}. The fit writes sigma^2 (the residual variance, lme4's
- * {@code sigma(fit)^2}) into {@link FeatureChunk#modelVar} for {@link MixedModelVariance} and theta
- * into {@link FeatureChunk#ratio}.
+ * {@code sigma(fit)^2}) into {@link FeatureChunk#modelVar} for {@link MixedModelVariance} and
+ * each scan's u_i into {@link FeatureChunk#offset}.
  * <p>
  * Immutable; the fitter is thread-safe.
  */
@@ -354,7 +354,7 @@ final class RandomInterceptMean implements MeanModel {
 						c.coef[q * len + v] = 0;
 					c.location[v] = 0;
 					c.modelVar[v] = 0;
-					c.ratio[v] = 0;
+					setOffset(c, v, null);
 					continue;
 				}
 				for (int j = 0; j < n; j++)
@@ -367,65 +367,32 @@ final class RandomInterceptMean implements MeanModel {
 					loc += x.grandWeights[q] * bv[q];
 				c.location[v] = loc;
 				c.modelVar[v] = f.sigma2;
-				c.ratio[v] = f.theta;
+				setOffset(c, v, f.blup);
 			}
 		}
 
-		/** The BLUPs of the chunk's feature v from its coefficients and theta. */
-		private double[] blups(final FeatureChunk c, final int v) {
-			final int len = c.len, p = x.p;
-			final double[] e = new double[nSubjects];
-			for (int j = 0; j < x.n; j++) {
-				double r = c.y[j * len + v];
-				for (int q = 0; q < p; q++)
-					r -= x.x[j * p + q] * c.coef[q * len + v];
-				e[subject[j]] += r;
-			}
-			final double theta = c.ratio[v];
-			for (int i = 0; i < nSubjects; i++)
-				e[i] = theta / (1 + theta * size[i]) * e[i];
-			return e;
+		/**
+		 * Each scan's subject BLUP (or 0) as the chunk's offset of feature v; nothing in a chunk
+		 * without residuals and means (a fit that reads only the coefficients).
+		 */
+		private void setOffset(final FeatureChunk c, final int v, final double[] blup) {
+			if (c.offset.length == 0) return;
+			for (int j = 0; j < x.n; j++)
+				c.offset[j * c.len + v] = blup == null ? 0 : blup[subject[j]];
 		}
 
 		@Override
 		public void residuals(final FeatureChunk c) {
-			final int len = c.len, p = x.p;
-			for (int j = 0; j < x.n; j++) {
-				final int row = j * len;
-				System.arraycopy(c.y, row, c.residual, row, len);
-				for (int q = 0; q < p; q++) {
-					final double xq = x.x[j * p + q];
-					if (xq == 0) continue;
-					for (int v = 0; v < len; v++)
-						c.residual[row + v] -= xq * c.coef[q * len + v];
-				}
-			}
-			for (int v = 0; v < len; v++) {
-				if (!c.ok(v) || c.ratio[v] == 0) continue;
-				final double[] u = blups(c, v);
-				for (int j = 0; j < x.n; j++)
-					c.residual[j * len + v] -= u[subject[j]];
-			}
+			x.residuals(c);
+			for (int i = 0; i < x.n * c.len; i++)
+				c.residual[i] -= c.offset[i];
 		}
 
 		@Override
 		public void means(final FeatureChunk c) {
-			final int len = c.len, k = x.nBatches, p = x.p;
-			for (int j = 0; j < x.n; j++) {
-				final int row = j * len;
-				System.arraycopy(c.location, 0, c.mean, row, len);
-				for (int q = 0; q < x.nCov; q++) {
-					final double xq = x.x[j * p + k + q];
-					for (int v = 0; v < len; v++)
-						c.mean[row + v] += xq * c.coef[(k + q) * len + v];
-				}
-			}
-			for (int v = 0; v < len; v++) {
-				if (!c.ok(v) || c.ratio[v] == 0) continue;
-				final double[] u = blups(c, v);
-				for (int j = 0; j < x.n; j++)
-					c.mean[j * len + v] += u[subject[j]];
-			}
+			x.means(c);
+			for (int i = 0; i < x.n * c.len; i++)
+				c.mean[i] += c.offset[i];
 		}
 	}
 

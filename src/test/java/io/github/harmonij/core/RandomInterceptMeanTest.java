@@ -59,19 +59,11 @@ class RandomInterceptMeanTest {
 		}
 
 		double[] feature(final int v) {
-			final double[] out = new double[y.length];
-			for (int j = 0; j < y.length; j++)
-				out[j] = y[j][v];
-			return out;
+			return TestCsv.column(y, v);
 		}
 
 		double sd(final int v) {
-			final double[] f = feature(v);
-			final double m = Arrays.stream(f).average().getAsDouble();
-			double ss = 0;
-			for (final double a : f)
-				ss += (a - m) * (a - m);
-			return Math.sqrt(ss / (f.length - 1));
+			return TestCsv.sd(feature(v));
 		}
 	}
 

@@ -67,6 +67,26 @@ final class TestCsv {
 		return t;
 	}
 
+	/** @return column {@code v} of a subjects-by-features matrix */
+	static double[] column(final double[][] rows, final int v) {
+		final double[] out = new double[rows.length];
+		for (int j = 0; j < rows.length; j++)
+			out[j] = rows[j][v];
+		return out;
+	}
+
+	/** @return the sample standard deviation (ddof 1), two-pass */
+	static double sd(final double[] a) {
+		double m = 0;
+		for (final double x : a)
+			m += x;
+		m /= a.length;
+		double ss = 0;
+		for (final double x : a)
+			ss += (x - m) * (x - m);
+		return Math.sqrt(ss / (a.length - 1));
+	}
+
 	private static String unquote(final String s) {
 		return s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"") ? s.substring(1, s.length() -
 			1) : s;
