@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
 package io.github.harmonij.cli;
 
+import static io.github.harmonij.cli.CliRuns.fail;
+import static io.github.harmonij.cli.CliRuns.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -163,22 +163,5 @@ class AddSiteTableCliTest {
 		for (int j = 0; j < t.nRows(); j++)
 			s += Double.parseDouble(t.cell(j, t.column(column)));
 		return s / t.nRows();
-	}
-
-	private static String run(final String... args) {
-		final ByteArrayOutputStream out = new ByteArrayOutputStream(), err =
-			new ByteArrayOutputStream();
-		final int status = new Harmonij(new PrintStream(out), new PrintStream(err)).execute(args);
-		assertEquals(0, status, String.join(" ", args) + "\n" + err.toString(
-			StandardCharsets.UTF_8));
-		return out.toString(StandardCharsets.UTF_8);
-	}
-
-	private static String fail(final String... args) {
-		final ByteArrayOutputStream out = new ByteArrayOutputStream(), err =
-			new ByteArrayOutputStream();
-		final int status = new Harmonij(new PrintStream(out), new PrintStream(err)).execute(args);
-		assertEquals(Harmonij.BAD_INPUT, status, out.toString(StandardCharsets.UTF_8));
-		return err.toString(StandardCharsets.UTF_8);
 	}
 }

@@ -18,7 +18,8 @@ final class CliRuns {
 			new ByteArrayOutputStream();
 		final int status = new Harmonij(new PrintStream(out), new PrintStream(err)).execute(
 			strings(args));
-		assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
+		assertEquals(0, status, String.join(" ", strings(args)) + "\n" + err.toString(
+			StandardCharsets.UTF_8));
 		return out.toString(StandardCharsets.UTF_8);
 	}
 
